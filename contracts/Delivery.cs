@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+
+namespace RapidTriage.Contracts;
+
+/// <summary>What a gateway must do with a <see cref="Delivery"/>.</summary>
+public enum DeliveryKind
+{
+    /// <summary>An event with a <c>seq</c>: subject to the send-queue bound and recovery de-duplication.</summary>
+    Event = 0,
+
+    /// <summary>A command, response or presence message: never dropped.</summary>
+    Message = 1,
+
+    /// <summary>The session could not keep up with this gateway: close the targets with 4108.</summary>
+    Overflow = 2,
+}
+
+/// <summary>One frame for some connections on one gateway.</summary>
+/// <param name="Kind">How to treat it.</param>
+/// <param name="Seq">The event's <c>seq</c>, 0 for other kinds.</param>
+/// <param name="Payload">The exact UTF-8 bytes to send.</param>
+/// <param name="Targets">Connection ids on the receiving gateway.</param>
+[GenerateSerializer, Immutable, Alias("rt.Delivery")]
+public sealed record Delivery(
+    [property: Id(0)] DeliveryKind Kind,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] byte[] Payload,
+    [property: Id(3)] ImmutableArray<string> Targets);

@@ -1,0 +1,23 @@
+namespace RapidTriage.Contracts;
+
+/// <summary>What the session did with a published envelope.</summary>
+public enum PublishStatus
+{
+    /// <summary>Routed (an event also got its <c>seq</c>).</summary>
+    Accepted = 0,
+
+    /// <summary>A command no member can serve: the gateway answers <c>no-handler</c>.</summary>
+    NoHandler = 1,
+
+    /// <summary>A response that matched no pending command: dropped by contract.</summary>
+    Dropped = 2,
+
+    /// <summary>The sender is not (or no longer) in the roster, e.g. after its gateway expired.</summary>
+    NotMember = 3,
+}
+
+/// <summary>The outcome of <see cref="ISessionGrain.Publish"/>.</summary>
+/// <param name="Status">What happened.</param>
+/// <param name="Seq">The event's <c>seq</c>, or 0 for non-events.</param>
+[GenerateSerializer, Immutable, Alias("rt.PublishResult")]
+public readonly record struct PublishResult([property: Id(0)] PublishStatus Status, [property: Id(1)] long Seq);

@@ -1,0 +1,47 @@
+using RapidTriage.Gateway.Connections;
+using RapidTriage.Gateway.Handshake;
+
+namespace RapidTriage.Gateway.Api;
+
+/// <summary>The three WebSocket endpoints (contract section 1).</summary>
+internal static class RelayEndpoints
+{
+    public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder app)
+    {
+        app.Map(Handshake.Endpoint.Extension.Path, (HttpContext context) => AcceptAsync(context, Handshake.Endpoint.Extension, null));
+        app.Map(Handshake.Endpoint.Mcp.Path, (HttpContext context) => AcceptAsync(context, Handshake.Endpoint.Mcp, null));
+        app.Map(Handshake.Endpoint.Tunnel.Path, (HttpContext context, string sessionId) => AcceptAsync(context, Handshake.Endpoint.Tunnel, sessionId));
+        return app;
+    }
+
+    private static async Task AcceptAsync(HttpContext context, Handshake.Endpoint endpoint, string? pathSessionId)
+    {
+        var services = context.RequestServices;
+        var outcome = await services.GetRequiredService<HandshakeGate>().EvaluateAsync(context, endpoint, pathSessionId);
+        if (!outcome.Accepted)
+        {
+            context.Response.StatusCode = outcome.Status;
+            if (outcome.Status == StatusCodes.Status426UpgradeRequired)
+            {
+                context.Response.Headers.Upgrade = "websocket";
+            }
+            else if (outcome.Status == StatusCodes.Status401Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            }
+
+            await context.Response.WriteAsync(outcome.Message + "\n", context.RequestAborted);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = outcome.Subprotocol,
+            DangerousEnableCompression = false,
+        });
+        using var connection = new RelayConnection(
+            socket, services.GetRequiredService<ConnectionServices>(), endpoint.Role, outcome.SessionId!, outcome.TokenExpiresAt);
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        await connection.RunAsync(lifetime.ApplicationStopping);
+    }
+}

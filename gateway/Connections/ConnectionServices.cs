@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using RapidTriage.Gateway.Auth;
+using RapidTriage.Gateway.Envelopes;
+using RapidTriage.Gateway.Fanout;
+using RapidTriage.Gateway.Options;
+
+namespace RapidTriage.Gateway.Connections;
+
+/// <summary>What every connection uses, gathered so a connection is cheap to create.</summary>
+internal sealed class ConnectionServices(
+    IOptions<RelayOptions> options,
+    EnvelopeParser parser,
+    TokenService tokens,
+    IGrainFactory grains,
+    SessionFanout fanout,
+    ConnectionRegistry registry,
+    GatewayIdentity identity,
+    ILoggerFactory loggers)
+{
+    public RelayOptions Options { get; } = options.Value;
+
+    public EnvelopeParser Parser { get; } = parser;
+
+    public TokenService Tokens { get; } = tokens;
+
+    public IGrainFactory Grains { get; } = grains;
+
+    public SessionFanout Fanout { get; } = fanout;
+
+    public ConnectionRegistry Registry { get; } = registry;
+
+    public GatewayIdentity Identity { get; } = identity;
+
+    public ILogger Logger { get; } = loggers.CreateLogger("RapidTriage.Gateway.Connection");
+}

@@ -1,0 +1,188 @@
+using System.Collections.Immutable;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using RapidTriage.Contracts;
+
+namespace RapidTriage.Gateway.Connections;
+
+/// <summary>
+/// One client socket for its whole life: a receive loop that validates and publishes, and a send loop
+/// that is the socket's only writer, fed by a byte-bounded queue.
+/// </summary>
+internal sealed partial class RelayConnection : IDisposable
+{
+    private const int MaxCloseReasonBytes = 123;
+
+    private readonly WebSocket _socket;
+    private readonly ConnectionServices _services;
+    private readonly ILogger _logger;
+    private readonly ISessionGrain _session;
+    private readonly Channel<Outbound> _queue = Channel.CreateUnbounded<Outbound>(new() { SingleReader = true });
+    private readonly CancellationTokenSource _abort = new();
+    private readonly TokenBucket _bucket;
+    private readonly Lock _gate = new();
+    private CancellationTokenSource? _tokenExpiry;
+    private (int Code, string Reason)? _close;
+    private volatile bool _discardQueued;
+
+    public RelayConnection(WebSocket socket, ConnectionServices services, ConnectionRole role, string sessionId, DateTimeOffset? tokenExpiresAt)
+    {
+        _socket = socket;
+        _services = services;
+        _logger = services.Logger;
+        SessionId = sessionId;
+        ConnectionId = "c_" + Guid.NewGuid().ToString("N")[..16];
+        _session = services.Grains.GetGrain<ISessionGrain>(sessionId);
+        _bucket = new TokenBucket(services.Options.RateLimit.PermitsPerSecond, services.Options.RateLimit.Burst);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Member = new MemberInfo(ConnectionId, role, services.Identity.GatewayId, now, null,
+            role == ConnectionRole.Extension ? [.. Capabilities.AllCapture] : ImmutableArray<string>.Empty,
+            null, null, null, now);
+        ScheduleTokenExpiry(tokenExpiresAt);
+    }
+
+    public string ConnectionId { get; }
+
+    public string SessionId { get; }
+
+    /// <summary>This connection's roster entry as the gateway knows it; renewals send it to the session.</summary>
+    public MemberInfo Member { get; private set; }
+
+    private string Source => Member.ClientType ?? WireJson.RoleName(Member.Role);
+
+    /// <summary>Runs the connection until its socket is closed; the endpoint awaits this.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        _services.Registry.Add(this);
+        try
+        {
+            JoinResult join;
+            try
+            {
+                join = await _session.Join(Member, _services.Fanout.Reference);
+            }
+            catch (Exception ex)
+            {
+                LogSessionUnavailable(ex, SessionId);
+                await CloseNowAsync(CloseCodes.TryAgainLater, "session unavailable; retry shortly");
+                return;
+            }
+
+            if (!join.Admitted)
+            {
+                await CloseNowAsync(CloseCodes.TryAgainLater, "session roster is full");
+                return;
+            }
+
+            Send(Ack(join.Epoch, join.LastSeq));
+            StartHolding();
+            LogOpened(SessionId, ConnectionId, Member.Role);
+
+            using var onStopping = stopping.Register(static state =>
+                ((RelayConnection)state!).RequestClose(CloseCodes.ServiceRestart, "server restarting; reconnect"), this);
+            var sending = SendLoopAsync();
+            await ReceiveLoopAsync();
+            RequestClose(CloseCodes.Normal, "");
+            await sending;
+        }
+        finally
+        {
+            _services.Registry.Remove(this);
+            await LeaveAsync();
+            LogClosed(SessionId, ConnectionId, _close?.Code ?? 0);
+        }
+    }
+
+    /// <summary>
+    /// Asks the send loop to close the socket with <paramref name="code"/> after what is queued (or at once,
+    /// dropping the queue, for codes where the client recovers from history). The first request wins; a
+    /// socket that cannot finish closing within <c>Relay:CloseTimeout</c> is aborted.
+    /// </summary>
+    public void RequestClose(int code, string reason, bool discardQueued = false)
+    {
+        lock (_gate)
+        {
+            if (_close is not null)
+            {
+                return;
+            }
+
+            _close = (code, TrimReason(reason));
+        }
+
+        _discardQueued = discardQueued;
+        _queue.Writer.TryComplete();
+        try
+        {
+            _abort.CancelAfter(_services.Options.CloseTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _tokenExpiry?.Dispose();
+        _graceTimer?.Dispose();
+    }
+
+    private async Task LeaveAsync()
+    {
+        try
+        {
+            await _session.Leave(ConnectionId);
+        }
+        catch (Exception ex)
+        {
+            // The session drops us anyway when this gateway's next renewal leaves us out.
+            LogLeaveFailed(ex, SessionId, ConnectionId);
+        }
+    }
+
+    private async Task CloseNowAsync(int code, string reason)
+    {
+        _close = (code, reason);
+        using var timeout = new CancellationTokenSource(_services.Options.CloseTimeout);
+        try
+        {
+            await _socket.CloseAsync((WebSocketCloseStatus)code, reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    private void ScheduleTokenExpiry(DateTimeOffset? expiresAt)
+    {
+        _tokenExpiry?.Dispose();
+        _tokenExpiry = null;
+        if (expiresAt is not { } at || at == DateTimeOffset.MaxValue)
+        {
+            return;
+        }
+
+        var due = at - DateTimeOffset.UtcNow;
+        _tokenExpiry = new CancellationTokenSource(due < TimeSpan.Zero ? TimeSpan.Zero : due > TimeSpan.FromDays(24) ? TimeSpan.FromDays(24) : due);
+        _tokenExpiry.Token.Register(static state =>
+            ((RelayConnection)state!).RequestClose(CloseCodes.TokenExpired, "token expired", discardQueued: true), this);
+    }
+
+    private static string TrimReason(string reason)
+    {
+        if (Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes)
+        {
+            return reason;
+        }
+
+        var chars = reason.AsSpan();
+        while (Encoding.UTF8.GetByteCount(chars) > MaxCloseReasonBytes)
+        {
+            chars = chars[..^1];
+        }
+
+        return chars.ToString();
+    }
+}

@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RapidTriage.Contracts;
+using RapidTriage.Gateway.Options;
+
+namespace RapidTriage.Gateway.Envelopes;
+
+/// <summary>
+/// Validates a frame (contract section 3) and writes the envelope the session forwards: the client's
+/// fields as they came, missing <c>id</c>/<c>timestamp</c> filled in, <c>metadata</c> stamped, credentials
+/// redacted. Parsed once here; the session and every receiver share the resulting bytes.
+/// </summary>
+internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedactor redactor, TimeProvider clock)
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private readonly long _maxAgeMs = (long)options.Value.MaxMessageAge.TotalMilliseconds;
+
+    public bool TryParse(ReadOnlyMemory<byte> frame, in StampContext stamp, out ParsedFrame parsed, out FrameError error)
+    {
+        parsed = default;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(frame, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, $"Not valid UTF-8 JSON: {ex.Message}", null);
+            return false;
+        }
+
+        using (document)
+        {
+            return TryParse(document.RootElement, stamp, out parsed, out error);
+        }
+    }
+
+    /// <summary>The top-level string <c>id</c> of a frame, if it has one; for errors about frames not parsed.</summary>
+    public static string? PeekId(ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 64 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
+
+    private bool TryParse(JsonElement root, in StampContext stamp, out ParsedFrame parsed, out FrameError error)
+    {
+        parsed = default;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, "A frame must be a JSON object.", null);
+            return false;
+        }
+
+        string? id = null;
+        if (root.TryGetProperty("id", out var idElement))
+        {
+            if (idElement.ValueKind != JsonValueKind.String)
+            {
+                error = new FrameError(ErrorCodes.InvalidMessage, "\"id\" must be a string.", null);
+                return false;
+            }
+
+            id = idElement.GetString();
+        }
+
+        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String
+            || typeElement.GetString() is not { Length: > 0 } type)
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, "A frame needs a non-empty string \"type\".", id);
+            return false;
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var timestamp = now;
+        if (root.TryGetProperty("timestamp", out var timestampElement))
+        {
+            if (timestampElement.ValueKind != JsonValueKind.Number || !timestampElement.TryGetDouble(out var value) || !double.IsFinite(value))
+            {
+                error = new FrameError(ErrorCodes.InvalidTimestamp, "\"timestamp\" must be a number (ms since the epoch).", id);
+                return false;
+            }
+
+            if (now - value > _maxAgeMs)
+            {
+                error = new FrameError(ErrorCodes.MessageTooOld, $"\"timestamp\" is more than {_maxAgeMs / 1000} s old.", id);
+                return false;
+            }
+
+            timestamp = (long)value;
+        }
+
+        var metadata = root.TryGetProperty("metadata", out var metadataElement) ? metadataElement : default;
+        if (metadata.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Object or JsonValueKind.Null))
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, "\"metadata\" must be an object.", id);
+            return false;
+        }
+
+        var hasId = id is not null;
+        var hasTimestamp = timestampElement.ValueKind != JsonValueKind.Undefined;
+        id ??= WireJson.NewId();
+        var data = root.TryGetProperty("data", out var dataElement) ? dataElement : default;
+        if (MessageTypes.IsControl(type))
+        {
+            parsed = new ParsedFrame(type, id, EnvelopeKind.Event, true, null, data.ValueKind == JsonValueKind.Undefined ? default : data.Clone());
+            error = default;
+            return true;
+        }
+
+        var kind = MessageTypes.KindOf(type);
+        parsed = new ParsedFrame(type, id, kind, false, Stamp(root, hasId ? null : id, hasTimestamp ? null : timestamp, metadata, kind, stamp), default);
+        error = default;
+        return true;
+    }
+
+    /// <summary>Writes the forwarded envelope; <paramref name="newId"/> and <paramref name="newTimestamp"/> are set only when the client left them out.</summary>
+    private byte[] Stamp(JsonElement root, string? newId, long? newTimestamp, JsonElement metadata, EnvelopeKind kind, in StampContext stamp)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.NameEquals("metadata") || (kind == EnvelopeKind.Event && property.NameEquals("seq")))
+                {
+                    continue;
+                }
+
+                if (property.NameEquals("data") && redactor.Applies(property.Value))
+                {
+                    writer.WritePropertyName(property.Name);
+                    redactor.WriteRedacted(writer, property.Value);
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            if (newId is not null)
+            {
+                writer.WriteString("id", newId);
+            }
+
+            if (newTimestamp is { } filled)
+            {
+                writer.WriteNumber("timestamp", filled);
+            }
+
+            writer.WriteStartObject("metadata");
+            if (metadata.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in metadata.EnumerateObject())
+                {
+                    if (!property.NameEquals("sessionId") && !property.NameEquals("connectionId") && !property.NameEquals("source"))
+                    {
+                        property.WriteTo(writer);
+                    }
+                }
+            }
+
+            writer.WriteString("sessionId", stamp.SessionId);
+            writer.WriteString("connectionId", stamp.ConnectionId);
+            writer.WriteString("source", stamp.Source);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

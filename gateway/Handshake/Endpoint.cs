@@ -1,0 +1,13 @@
+using RapidTriage.Contracts;
+
+namespace RapidTriage.Gateway.Handshake;
+
+/// <summary>A WebSocket endpoint: its path, role and the subprotocols it selects (contract section 1).</summary>
+internal sealed record Endpoint(string Path, ConnectionRole Role, IReadOnlyList<string> Subprotocols)
+{
+    public static Endpoint Extension { get; } = new("/extension-ws", ConnectionRole.Extension, ["rapidtriage-extension-v1"]);
+
+    public static Endpoint Mcp { get; } = new("/mcp-ws", ConnectionRole.Mcp, ["mcp-server-v1", "rapidtriage-client-v1"]);
+
+    public static Endpoint Tunnel { get; } = new("/tunnel/{sessionId}", ConnectionRole.Tunnel, ["rapidtriage-tunnel-v1", "rapidtriage-client-v1"]);
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using RapidTriage.Contracts;
+using RapidTriage.Gateway.Auth;
+using RapidTriage.Gateway.Options;
+
+namespace RapidTriage.Gateway.Handshake;
+
+/// <summary>Decides every upgrade request before a socket exists (contract section 1).</summary>
+internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy origins, TokenService tokens)
+{
+    private readonly RelayOptions _options = options.Value;
+
+    public async Task<HandshakeOutcome> EvaluateAsync(HttpContext context, Endpoint endpoint, string? pathSessionId)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return HandshakeOutcome.Refuse(StatusCodes.Status426UpgradeRequired,
+                $"{endpoint.Path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket).");
+        }
+
+        var (status, message) = CheckCaller(context);
+        if (status != 0)
+        {
+            return HandshakeOutcome.Refuse(status, message!);
+        }
+
+        string? subprotocol = null;
+        var offered = context.WebSockets.WebSocketRequestedProtocols;
+        if (offered.Count > 0)
+        {
+            subprotocol = offered.FirstOrDefault(p => endpoint.Subprotocols.Contains(p, StringComparer.Ordinal));
+            if (subprotocol is null)
+            {
+                return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest,
+                    $"Unsupported subprotocol. {endpoint.Path} supports: {string.Join(", ", endpoint.Subprotocols)}.");
+            }
+        }
+
+        var querySession = context.Request.Query["sessionId"].FirstOrDefault();
+        string sessionId;
+        DateTimeOffset? expiresAt = null;
+        if (endpoint.Role == ConnectionRole.Tunnel || _options.Mode == RelayMode.Hosted)
+        {
+            var check = await tokens.ValidateAsync(BearerToken(context.Request));
+            if (!check.IsValid)
+            {
+                return HandshakeOutcome.Refuse(StatusCodes.Status401Unauthorized, $"Unauthorized: {check.Failure}.");
+            }
+
+            sessionId = pathSessionId ?? querySession ?? check.SessionId!;
+            if (!string.Equals(sessionId, check.SessionId, StringComparison.Ordinal))
+            {
+                return HandshakeOutcome.Refuse(StatusCodes.Status403Forbidden, "Forbidden: the token is for another session.");
+            }
+
+            expiresAt = check.ExpiresAt;
+        }
+        else
+        {
+            if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+            {
+                return HandshakeOutcome.Refuse(StatusCodes.Status403Forbidden, "Forbidden: local endpoints accept loopback clients only.");
+            }
+
+            sessionId = querySession ?? _options.DefaultSessionId;
+        }
+
+        if (!SessionIds.IsValid(sessionId))
+        {
+            return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, $"Bad session id: {SessionIds.Rule}.");
+        }
+
+        var headerSession = context.Request.Headers["X-Session-ID"].FirstOrDefault();
+        if (headerSession is not null && !string.Equals(headerSession, sessionId, StringComparison.Ordinal))
+        {
+            return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, "X-Session-ID does not match the session in the URL.");
+        }
+
+        return HandshakeOutcome.Accept(sessionId, subprotocol, expiresAt);
+    }
+
+    /// <summary>The checks every request gets, HTTP API included: loopback Host in local mode, then Origin.</summary>
+    public (int Status, string? Message) CheckCaller(HttpContext context)
+    {
+        if (_options.Mode == RelayMode.Local && !OriginPolicy.IsLoopbackHost(context.Request.Host.Value ?? ""))
+        {
+            return (StatusCodes.Status403Forbidden, "Forbidden: local mode answers only loopback Host names.");
+        }
+
+        var origin = context.Request.Headers.Origin.FirstOrDefault();
+        if (origin is not null && !origins.IsAllowed(origin))
+        {
+            return (StatusCodes.Status403Forbidden, $"Forbidden: origin {origin} is not allowed.");
+        }
+
+        return (0, null);
+    }
+
+    /// <summary><c>Authorization: Bearer</c>, else <c>?access_token=</c> (browsers cannot set headers).</summary>
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.FirstOrDefault();
+        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        return request.Query["access_token"].FirstOrDefault();
+    }
+}

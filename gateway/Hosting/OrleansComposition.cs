@@ -1,0 +1,34 @@
+using RapidTriage.Grains;
+
+namespace RapidTriage.Gateway.Hosting;
+
+/// <summary>
+/// How the gateway reaches the session grains. <c>Relay:Silo=Embedded</c> (the default, local mode) hosts a
+/// silo in this process with in-memory storage; this file is the only place the gateway uses the grains
+/// assembly. <c>Relay:Silo=External</c> makes the gateway a pure Orleans client of separate silos.
+/// </summary>
+internal static class OrleansComposition
+{
+    public static WebApplicationBuilder AddRelayOrleans(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var silo = configuration.GetValue("Relay:Silo", "Embedded");
+        if (string.Equals(silo, "External", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.UseOrleansClient(client => ExternalCluster.Configure(client, configuration));
+            return builder;
+        }
+
+        builder.UseOrleans(siloBuilder =>
+        {
+            siloBuilder.UseLocalhostClustering(
+                siloPort: configuration.GetValue("Relay:Local:SiloPort", 11111),
+                gatewayPort: configuration.GetValue("Relay:Local:GatewayPort", 30000),
+                serviceId: "rapidtriage",
+                clusterId: "rapidtriage-local");
+            siloBuilder.AddMemoryGrainStorage(SessionStorage.ProviderName);
+            siloBuilder.AddRelaySessions(configuration);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,22 @@
+using RapidTriage.Gateway.Api;
+
+namespace RapidTriage.Gateway.Hosting;
+
+/// <summary>Builds the gateway application; <c>Program</c> runs it and tests host it on loopback.</summary>
+public static class RelayApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddRelay();
+        builder.AddRelayOrleans();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapRelay();
+        app.MapSessionApi();
+        app.MapRelayInfo();
+        return app;
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.WebSockets;
+using RapidTriage.Gateway.Auth;
+using RapidTriage.Gateway.Connections;
+using RapidTriage.Gateway.Envelopes;
+using RapidTriage.Gateway.Fanout;
+using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Options;
+
+namespace RapidTriage.Gateway.Hosting;
+
+/// <summary>Registers the gateway's services and binds its configuration.</summary>
+internal static class RelayServices
+{
+    public static WebApplicationBuilder AddRelay(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(RelayOptions.SectionName);
+        var relay = section.Get<RelayOptions>() ?? new RelayOptions();
+
+        // Relay:Urls is the documented key; ASPNETCORE_URLS / --urls still work when it is not set.
+        if (section["Urls"] is { Length: > 0 } urls || string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(section["Urls"] ?? relay.Urls);
+        }
+
+        builder.Services.AddOptions<RelayOptions>().Bind(section);
+        builder.Services.AddWebSockets(o =>
+        {
+            o.KeepAliveInterval = relay.HeartbeatInterval;
+
+            // Silent for two heartbeat intervals (ping sent, no pong within one more): closed.
+            o.KeepAliveTimeout = relay.HeartbeatInterval;
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<OriginPolicy>();
+        builder.Services.AddSingleton<HandshakeGate>();
+        builder.Services.AddSingleton<HeaderRedactor>();
+        builder.Services.AddSingleton<EnvelopeParser>();
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<GatewayIdentity>();
+        builder.Services.AddSingleton<SessionFanout>();
+        builder.Services.AddSingleton<ConnectionServices>();
+        builder.Services.AddHostedService<SubscriptionRenewer>();
+        builder.Services.AddHostedService<DevelopmentTokenBanner>();
+        return builder;
+    }
+}

@@ -1,0 +1,117 @@
+namespace RapidTriage.Gateway.Options;
+
+/// <summary>Where the relay runs (contract section 1).</summary>
+public enum RelayMode
+{
+    /// <summary>One developer's machine: loopback, embedded silo, local endpoints need no token.</summary>
+    Local = 0,
+
+    /// <summary>The cloud service: every endpoint needs a token; the gateway is an Orleans client.</summary>
+    Hosted = 1,
+}
+
+/// <summary>The gateway's settings, bound from the <c>Relay</c> section (README "Configuration").</summary>
+public sealed class RelayOptions
+{
+    public const string SectionName = "Relay";
+
+    public RelayMode Mode { get; set; } = RelayMode.Local;
+
+    public string Urls { get; set; } = "http://127.0.0.1:3025";
+
+    public string DefaultSessionId { get; set; } = "local";
+
+    /// <summary>Names this gateway in rosters and to the sessions; unique per process when unset.</summary>
+    public string? GatewayId { get; set; }
+
+    public int MaxMessageSize { get; set; } = 1024 * 1024;
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    public long SendQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long a new connection's events wait for its <c>connection-init</c>, which may ask to recover
+    /// from a <c>lastSeq</c>; replay must come before live events. Any other first message ends the wait.
+    /// </summary>
+    public TimeSpan InitGracePeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a closing socket may take to finish its close handshake before it is aborted.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Origins allowed to open a socket; <c>*</c> in the host part is a wildcard. Unset: the defaults.</summary>
+    /// <remarks>Null by default because the configuration binder appends to, not replaces, a pre-filled list.</remarks>
+    public List<string>? AllowedOrigins { get; set; }
+
+    public IReadOnlyList<string> EffectiveAllowedOrigins => AllowedOrigins ?? DefaultAllowedOrigins;
+
+    public static IReadOnlyList<string> DefaultAllowedOrigins { get; } =
+        ["chrome-extension://*", "moz-extension://*", "http://localhost:3025", "https://rapidtriage.me"];
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public GatewayClusterOptions Cluster { get; set; } = new();
+
+    public RedactionOptions Redaction { get; set; } = new();
+}
+
+public sealed class RateLimitOptions
+{
+    public double PermitsPerSecond { get; set; } = 100;
+
+    public int Burst { get; set; } = 200;
+
+    /// <summary>A connection still over its rate after this long is closed with 1008.</summary>
+    public TimeSpan CloseAfter { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>HS256 key: UTF-8 text of at least 32 bytes, or <c>base64:</c> and the key bytes in base64.</summary>
+    public string? SigningKey { get; set; }
+
+    public string? Issuer { get; set; } = "rapidtriage";
+
+    public string? Audience { get; set; } = "rapidtriage-relay";
+
+    /// <summary>Lifetime of the development token printed at start in local mode.</summary>
+    public TimeSpan DevelopmentTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+}
+
+public sealed class RedactionOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Header names replaced by <c>[REDACTED]</c>, compared case-insensitively. Unset: the defaults.</summary>
+    public List<string>? Headers { get; set; }
+
+    /// <summary>Any header whose name contains one of these (case-insensitive) is redacted too. Unset: the defaults.</summary>
+    public List<string>? NameFragments { get; set; }
+
+    public IReadOnlyList<string> EffectiveHeaders => Headers ?? DefaultHeaders;
+
+    public IReadOnlyList<string> EffectiveNameFragments => NameFragments ?? DefaultNameFragments;
+
+    public static IReadOnlyList<string> DefaultHeaders { get; } =
+    [
+        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "Api-Key",
+        "X-Auth-Token", "X-Access-Token", "X-Refresh-Token", "X-CSRF-Token", "X-XSRF-Token",
+        "X-Amz-Security-Token", "X-Goog-Api-Key", "Ocp-Apim-Subscription-Key",
+    ];
+
+    public static IReadOnlyList<string> DefaultNameFragments { get; } =
+        ["token", "secret", "password", "api-key", "apikey", "credential"];
+}
+
+public sealed class GatewayClusterOptions
+{
+    /// <summary>
+    /// How often this gateway renews its subscription to each session it holds connections in. Sessions
+    /// expire a gateway after <c>Relay:Cluster:ObserverExpiry</c> (default 15 s) without one.
+    /// </summary>
+    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

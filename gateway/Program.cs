@@ -1,0 +1,3 @@
+using RapidTriage.Gateway.Hosting;
+
+await RelayApp.Build(args).RunAsync();

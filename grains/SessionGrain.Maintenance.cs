@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+
+namespace RapidTriage.Grains;
+
+internal sealed partial class SessionGrain
+{
+    private Task OnTickAsync(CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        ExpireGateways(now);
+        TimeOutCommands(now);
+        if (_dirty && _flush.IsCompleted)
+        {
+            // Not awaited: the write overlaps later turns instead of stalling the session for its length.
+            _flush = FlushAsync();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void ExpireGateways(DateTime now)
+    {
+        foreach (var link in _gateways.Values.Where(l => now - l.LastRenewed > _options.Cluster.ObserverExpiry).ToList())
+        {
+            LogGatewayExpired(SessionId, link.GatewayId, link.Members.Count);
+            _gateways.Remove(link.GatewayId);
+            link.Removed = true;
+            foreach (var id in link.Members.ToList())
+            {
+                Remove(_roster[id]);
+            }
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        _dirty = false;
+        try
+        {
+            await WriteSnapshotAsync(open: true);
+        }
+        catch (Exception ex)
+        {
+            _dirty = true;
+            LogFlushFailed(ex, SessionId);
+        }
+    }
+
+    private Task WriteSnapshotAsync(bool open)
+    {
+        storage.State = new SessionState
+        {
+            Epoch = _epoch,
+            LastSeq = _lastSeq,
+            TrimmedThroughSeq = _history.TrimmedThroughSeq,
+            ClearedThroughSeq = _clearedThroughSeq,
+            Events = _history.Snapshot(),
+            Open = open,
+        };
+        return storage.WriteStateAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: gateway {GatewayId} stopped renewing; {Count} members leave")]
+    private partial void LogGatewayExpired(string sessionId, string gatewayId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: writing state failed; will retry")]
+    private partial void LogFlushFailed(Exception ex, string sessionId);
+}

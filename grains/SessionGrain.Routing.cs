@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using RapidTriage.Contracts;
+
+namespace RapidTriage.Grains;
+
+internal sealed partial class SessionGrain
+{
+    public Task<PublishResult> Publish(InboundEnvelope envelope)
+    {
+        if (!_roster.TryGetValue(envelope.SenderConnectionId, out var sender))
+        {
+            return Task.FromResult(new PublishResult(PublishStatus.NotMember, 0));
+        }
+
+        sender.LastSeen = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var result = envelope.Kind switch
+        {
+            EnvelopeKind.Event => PublishEvent(envelope),
+            EnvelopeKind.Command => PublishCommand(envelope),
+            _ => PublishResponse(envelope),
+        };
+        return Task.FromResult(result);
+    }
+
+    private PublishResult PublishEvent(InboundEnvelope envelope)
+    {
+        var seq = ++_lastSeq;
+        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq));
+        _history.Add(stored);
+        _dirty = true;
+
+        foreach (var link in _gateways.Values)
+        {
+            var targets = Targets(link, m => m != envelope.SenderConnectionId);
+            if (!targets.IsEmpty)
+            {
+                Send(link, new Delivery(DeliveryKind.Event, seq, stored.Payload, targets));
+            }
+        }
+
+        return new PublishResult(PublishStatus.Accepted, seq);
+    }
+
+    private PublishResult PublishCommand(InboundEnvelope envelope)
+    {
+        var isClear = envelope.Type == MessageTypes.ClearLogs;
+        if (isClear)
+        {
+            // The relay itself serves clear-logs (it owns the history), so it never answers no-handler.
+            _history.Clear();
+            _clearedThroughSeq = _lastSeq;
+            _dirty = true;
+        }
+
+        var handlers = _roster.Values
+            .Where(m => m.Id != envelope.SenderConnectionId && m.CanServe(envelope.Type))
+            .ToList();
+        if (handlers.Count == 0)
+        {
+            return new PublishResult(isClear ? PublishStatus.Accepted : PublishStatus.NoHandler, 0);
+        }
+
+        if (MessageTypes.ResponseTypeFor(envelope.Type) is { } responseType)
+        {
+            _pending[envelope.Id] = new PendingCommand(envelope.SenderConnectionId, responseType, DateTime.UtcNow + _options.CommandTimeout);
+        }
+
+        foreach (var group in handlers.GroupBy(m => m.Gateway))
+        {
+            Send(group.Key, new Delivery(DeliveryKind.Message, 0, envelope.Payload, [.. group.Select(m => m.Id)]));
+        }
+
+        return new PublishResult(PublishStatus.Accepted, 0);
+    }
+
+    private PublishResult PublishResponse(InboundEnvelope envelope)
+    {
+        if (!_pending.TryGetValue(envelope.Id, out var pending)
+            || pending.ResponseType != envelope.Type
+            || pending.RequesterId == envelope.SenderConnectionId)
+        {
+            return new PublishResult(PublishStatus.Dropped, 0);
+        }
+
+        _pending.Remove(envelope.Id);
+        if (!_roster.TryGetValue(pending.RequesterId, out var requester))
+        {
+            return new PublishResult(PublishStatus.Dropped, 0);
+        }
+
+        Send(requester.Gateway, new Delivery(DeliveryKind.Message, 0, envelope.Payload, [requester.Id]));
+        return new PublishResult(PublishStatus.Accepted, 0);
+    }
+
+    private void TimeOutCommands(DateTime now)
+    {
+        foreach (var (id, pending) in _pending.Where(p => p.Value.Deadline <= now).ToList())
+        {
+            _pending.Remove(id);
+            if (_roster.TryGetValue(pending.RequesterId, out var requester))
+            {
+                var payload = WireJson.Envelope(pending.ResponseType, id, SessionId, 0, static (w, _) =>
+                {
+                    w.WriteBoolean("success", false);
+                    w.WriteString("error", "timeout");
+                });
+                Send(requester.Gateway, new Delivery(DeliveryKind.Message, 0, payload, [requester.Id]));
+            }
+        }
+    }
+
+    private void AnnounceMember(string type, Member member)
+    {
+        var snapshot = member.Snapshot();
+        var payload = WireJson.Envelope(type, null, SessionId, snapshot, WireJson.WriteMemberFields);
+        foreach (var link in _gateways.Values)
+        {
+            var targets = Targets(link, m => m != member.Id);
+            if (!targets.IsEmpty)
+            {
+                Send(link, new Delivery(DeliveryKind.Message, 0, payload, targets));
+            }
+        }
+    }
+
+    private static ImmutableArray<string> Targets(GatewayLink link, Func<string, bool> include)
+    {
+        var builder = ImmutableArray.CreateBuilder<string>(link.Members.Count);
+        foreach (var id in link.Members)
+        {
+            if (include(id) && !link.Doomed.Contains(id))
+            {
+                builder.Add(id);
+            }
+        }
+
+        return builder.DrainToImmutable();
+    }
+}

@@ -1,0 +1,221 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RapidTriage.Contracts;
+
+namespace RapidTriage.Grains;
+
+/// <summary>
+/// One session: roster, <c>seq</c>, routing, history and fan-out. Persisted: epoch, <c>seq</c> and history
+/// (write-behind every <see cref="HistoryOptions.FlushInterval"/>). Rebuilt from gateways: the roster.
+/// </summary>
+internal sealed partial class SessionGrain(
+    [PersistentState("session", SessionStorage.ProviderName)] IPersistentState<SessionState> storage,
+    IOptions<SessionOptions> options,
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain
+{
+    private readonly SessionOptions _options = options.Value;
+    private readonly Dictionary<string, Member> _roster = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GatewayLink> _gateways = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingCommand> _pending = new(StringComparer.Ordinal);
+    private SessionHistory _history = null!;
+    private string _epoch = "";
+    private long _lastSeq;
+    private long _clearedThroughSeq;
+    private bool _dirty;
+    private Task _flush = Task.CompletedTask;
+
+    private string SessionId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _history = new SessionHistory(_options.History);
+        var saved = storage.State;
+        if (storage.RecordExists)
+        {
+            foreach (var item in saved.Events)
+            {
+                _history.Add(item);
+            }
+
+            _history.TrimmedThroughSeq = Math.Max(_history.TrimmedThroughSeq, saved.TrimmedThroughSeq);
+            _lastSeq = saved.LastSeq;
+            _clearedThroughSeq = saved.ClearedThroughSeq;
+            _epoch = saved.Epoch;
+        }
+
+        if (!storage.RecordExists || saved.Open || string.IsNullOrEmpty(_epoch))
+        {
+            // A session that is new, or whose last activation died between flushes: events after the last
+            // flush may have reached clients and be gone, so no old epoch may claim an exact recovery.
+            if (saved.Open)
+            {
+                LogUncleanRestart(SessionId, _epoch, _lastSeq);
+            }
+
+            _epoch = NewEpoch();
+        }
+
+        await WriteSnapshotAsync(open: true);
+
+        var tick = TimeSpan.FromTicks(Math.Max(
+            TimeSpan.FromMilliseconds(50).Ticks,
+            Math.Min(Math.Min(_options.History.FlushInterval.Ticks, _options.CommandTimeout.Ticks / 4), TimeSpan.FromSeconds(1).Ticks)));
+        this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(tick, tick) { KeepAlive = false });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _flush;
+        await WriteSnapshotAsync(open: false);
+    }
+
+    public Task<JoinResult> Join(MemberInfo member, ISessionObserver observer)
+    {
+        if (!_roster.ContainsKey(member.ConnectionId) && _roster.Count >= _options.MaxRosterSize)
+        {
+            return Task.FromResult(new JoinResult(false, _epoch, _lastSeq, _roster.Count));
+        }
+
+        var added = Upsert(member, Link(member.GatewayId, observer));
+        AnnounceMember(added ? MessageTypes.MemberJoined : MessageTypes.MemberUpdated, _roster[member.ConnectionId]);
+        return Task.FromResult(new JoinResult(true, _epoch, _lastSeq, _roster.Count));
+    }
+
+    public Task<InitResult> Init(InitRequest request, ISessionObserver observer)
+    {
+        var member = request.Member;
+        if (_roster.ContainsKey(member.ConnectionId) || _roster.Count < _options.MaxRosterSize)
+        {
+            var added = Upsert(member, Link(member.GatewayId, observer));
+            AnnounceMember(added ? MessageTypes.MemberJoined : MessageTypes.MemberUpdated, _roster[member.ConnectionId]);
+        }
+
+        if (request.LastSeq is not { } lastSeq)
+        {
+            return Task.FromResult(new InitResult(_epoch, _lastSeq, null, null, []));
+        }
+
+        var reason = RecoveryRefusal(lastSeq, request.Epoch);
+        if (reason is not null)
+        {
+            return Task.FromResult(new InitResult(_epoch, _lastSeq, false, reason, []));
+        }
+
+        var (events, _) = _history.Query([], lastSeq, int.MaxValue);
+        return Task.FromResult(new InitResult(_epoch, _lastSeq, true, null, events));
+    }
+
+    public Task Leave(string connectionId)
+    {
+        if (_roster.TryGetValue(connectionId, out var member))
+        {
+            Remove(member);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task Renew(string gatewayId, ISessionObserver observer, ImmutableArray<MemberInfo> members)
+    {
+        var link = Link(gatewayId, observer);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var info in members)
+        {
+            listed.Add(info.ConnectionId);
+            if (_roster.TryGetValue(info.ConnectionId, out var member))
+            {
+                member.LastSeen = now;
+                member.MissedRenewals = 0;
+            }
+            else if (_roster.Count < _options.MaxRosterSize)
+            {
+                // The session lost its roster (a new activation): the gateway's word rebuilds it quietly.
+                Upsert(info, link);
+            }
+        }
+
+        // A Leave that never arrived. Two misses in a row, because a renewal can overtake a Join.
+        foreach (var id in link.Members.Where(id => !listed.Contains(id)).ToList())
+        {
+            var member = _roster[id];
+            if (++member.MissedRenewals >= 2)
+            {
+                Remove(member);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<HistoryPage> GetHistory(HistoryQuery query)
+    {
+        var (events, hasMore) = _history.Query(query.Types.IsDefault ? [] : query.Types, query.AfterSeq, query.Limit);
+        return Task.FromResult(new HistoryPage(events, _lastSeq, hasMore));
+    }
+
+    public Task<ImmutableArray<MemberInfo>> GetRoster() =>
+        Task.FromResult(_roster.Values.OrderBy(m => m.Info.ConnectedAt).Select(m => m.Snapshot()).ToImmutableArray());
+
+    private string? RecoveryRefusal(long lastSeq, string? epoch)
+    {
+        if (!string.Equals(epoch, _epoch, StringComparison.Ordinal))
+        {
+            return "epoch-mismatch";
+        }
+
+        if (lastSeq > _lastSeq)
+        {
+            return "unknown-seq";
+        }
+
+        return lastSeq < _history.TrimmedThroughSeq ? "history-truncated" : null;
+    }
+
+    private GatewayLink Link(string gatewayId, ISessionObserver observer)
+    {
+        if (!_gateways.TryGetValue(gatewayId, out var link))
+        {
+            link = new GatewayLink(gatewayId, observer);
+            _gateways.Add(gatewayId, link);
+        }
+
+        link.Observer = observer;
+        link.LastRenewed = DateTime.UtcNow;
+        return link;
+    }
+
+    /// <summary>Adds or updates a member; returns it when it was new.</summary>
+    private bool Upsert(MemberInfo info, GatewayLink link)
+    {
+        if (_roster.TryGetValue(info.ConnectionId, out var existing))
+        {
+            existing.Info = info;
+            existing.LastSeen = Math.Max(existing.LastSeen, info.LastSeen);
+            return false;
+        }
+
+        _roster.Add(info.ConnectionId, new Member(info, link));
+        link.Members.Add(info.ConnectionId);
+        return true;
+    }
+
+    private void Remove(Member member)
+    {
+        _roster.Remove(member.Id);
+        member.Gateway.Members.Remove(member.Id);
+        member.Gateway.Doomed.Remove(member.Id);
+        foreach (var (id, pending) in _pending.Where(p => p.Value.RequesterId == member.Id).ToList())
+        {
+            _pending.Remove(id);
+        }
+
+        AnnounceMember(MessageTypes.MemberLeft, member);
+    }
+
+    private static string NewEpoch() => Guid.NewGuid().ToString("N")[..16];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} was not closed cleanly (epoch {OldEpoch}, seq {LastSeq}); starting a new epoch")]
+    private partial void LogUncleanRestart(string sessionId, string oldEpoch, long lastSeq);
+}

@@ -1,0 +1,52 @@
+namespace RapidTriage.Grains;
+
+/// <summary>
+/// Session limits, bound from the <c>Relay</c> configuration section (keys in README "Configuration").
+/// </summary>
+public sealed class SessionOptions
+{
+    /// <summary><c>Relay:CommandTimeout</c>: an unanswered <c>screenshot-request</c> times out after this.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>Relay:MaxRosterSize</c>: connections one session admits.</summary>
+    public int MaxRosterSize { get; set; } = 256;
+
+    /// <summary><c>Relay:History:*</c>.</summary>
+    public HistoryOptions History { get; set; } = new();
+
+    /// <summary><c>Relay:Cluster:*</c>.</summary>
+    public ClusterOptions Cluster { get; set; } = new();
+}
+
+/// <summary>Bounds of a session's event history (contract section 5).</summary>
+public sealed class HistoryOptions
+{
+    /// <summary><c>Relay:History:PerType</c>: events kept per type.</summary>
+    public int PerType { get; set; } = 1000;
+
+    /// <summary><c>Relay:History:MaxBytes</c>: total payload bytes kept per session; oldest go first.</summary>
+    public long MaxBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// <c>Relay:History:FlushInterval</c>: how often changed history is written to grain storage. A silo
+    /// killed between flushes loses at most this much; the session then gets a new epoch.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>How gateways and sessions keep each other alive.</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>
+    /// <c>Relay:Cluster:ObserverExpiry</c>: a gateway that has not renewed for this long is dead; its
+    /// connections leave the roster (<c>member-left</c>). Keep it at least three renew intervals
+    /// (<c>Relay:Cluster:RenewInterval</c>, a gateway setting).
+    /// </summary>
+    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// <c>Relay:Cluster:GatewayQueueBytes</c>: bytes waiting for one gateway before the session gives up on
+    /// it for now and tells it to close its receivers with 4108 (they recover from history).
+    /// </summary>
+    public long GatewayQueueBytes { get; set; } = 16 * 1024 * 1024;
+}

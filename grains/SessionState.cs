@@ -1,0 +1,30 @@
+namespace RapidTriage.Grains;
+
+/// <summary>
+/// What a session persists. The roster and observer references are never stored: gateways rebuild the
+/// roster by renewing.
+/// </summary>
+[GenerateSerializer, Alias("rt.SessionState")]
+public sealed class SessionState
+{
+    /// <summary>Changes whenever history may have been lost.</summary>
+    [Id(0)] public string Epoch { get; set; } = "";
+
+    /// <summary>Newest <c>seq</c> stamped.</summary>
+    [Id(1)] public long LastSeq { get; set; }
+
+    /// <summary>Newest <c>seq</c> ever trimmed by the history bounds.</summary>
+    [Id(2)] public long TrimmedThroughSeq { get; set; }
+
+    /// <summary>Newest <c>seq</c> removed by <c>clear-logs</c>.</summary>
+    [Id(3)] public long ClearedThroughSeq { get; set; }
+
+    /// <summary>Retained events, oldest first.</summary>
+    [Id(4)] public List<Contracts.StoredEvent> Events { get; set; } = [];
+
+    /// <summary>
+    /// True while an activation runs. Found true on activation, it means the last one died without a
+    /// final flush, so events after the last flush may be lost: the session takes a new epoch.
+    /// </summary>
+    [Id(5)] public bool Open { get; set; }
+}

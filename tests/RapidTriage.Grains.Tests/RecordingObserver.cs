@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using RapidTriage.Contracts;
+
+namespace RapidTriage.Grains.Tests;
+
+/// <summary>Stands in for a gateway: records every delivery per target connection.</summary>
+public sealed class RecordingObserver : ISessionObserver
+{
+    private readonly ConcurrentQueue<(string Target, Delivery Delivery)> _received = new();
+
+    public Task Deliver(string sessionId, ImmutableArray<Delivery> batch)
+    {
+        foreach (var delivery in batch)
+        {
+            foreach (var target in delivery.Targets)
+            {
+                _received.Enqueue((target, delivery));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<Delivery> For(string connectionId) =>
+        [.. _received.Where(r => r.Target == connectionId).Select(r => r.Delivery)];
+
+    public IReadOnlyList<JsonObject> FramesFor(string connectionId) =>
+        [.. For(connectionId).Where(d => d.Payload.Length > 0).Select(d => JsonNode.Parse(d.Payload)!.AsObject())];
+
+    /// <summary>Polls until <paramref name="condition"/> holds or 10 s pass.</summary>
+    public async Task<bool> WaitAsync(Func<RecordingObserver, bool> condition, TimeSpan? wait = null)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition(this))
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return condition(this);
+    }
+}

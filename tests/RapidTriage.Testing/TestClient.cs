@@ -1,0 +1,190 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RapidTriage.Testing;
+
+/// <summary>A WebSocket client for tests: send JSON, receive JSON with a deadline, observe the close.</summary>
+public sealed class TestClient : IAsyncDisposable
+{
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+    private readonly ClientWebSocket _socket;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+
+    private TestClient(ClientWebSocket socket) => _socket = socket;
+
+    public WebSocket Socket => _socket;
+
+    public string? Subprotocol => _socket.SubProtocol;
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseDescription => _socket.CloseStatusDescription;
+
+    /// <summary>The first <c>connection-ack</c>, read by <see cref="ConnectAsync"/>.</summary>
+    public JsonObject Ack { get; private set; } = null!;
+
+    public string ConnectionId => Ack["data"]!["connectionId"]!.GetValue<string>();
+
+    /// <summary>Connects and reads the unasked <c>connection-ack</c>.</summary>
+    public static async Task<TestClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DefaultWait);
+        await socket.ConnectAsync(uri, timeout.Token);
+        var client = new TestClient(socket);
+        client.Ack = await client.ReceiveAsync();
+        if (client.Ack["type"]?.GetValue<string>() != "connection-ack")
+        {
+            throw new InvalidOperationException($"First frame was not connection-ack: {client.Ack.ToJsonString()}");
+        }
+
+        return client;
+    }
+
+    /// <summary>Connects and sends <c>connection-init</c>; returns once the second ack arrived.</summary>
+    public static async Task<TestClient> ConnectInitializedAsync(Uri uri, object initData, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var client = await ConnectAsync(uri, configure);
+        await client.SendAsync(new { type = "connection-init", data = initData });
+        await client.ReceiveTypeAsync("connection-ack");
+        return client;
+    }
+
+    public Task SendAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
+
+    public async Task SendTextAsync(string text)
+    {
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, timeout.Token);
+    }
+
+    public async Task SendBytesAsync(byte[] bytes, WebSocketMessageType type = WebSocketMessageType.Text)
+    {
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        await _socket.SendAsync(bytes, type, true, timeout.Token);
+    }
+
+    /// <summary>The next frame; throws <see cref="TimeoutException"/> past the wait, or if the socket closed.</summary>
+    public async Task<JsonObject> ReceiveAsync(TimeSpan? wait = null)
+    {
+        var text = await ReceiveTextAsync(wait) ?? throw new WebSocketException($"Closed: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>The next frame's text, or null when the server closed the socket.</summary>
+    public async Task<string?> ReceiveTextAsync(TimeSpan? wait = null)
+    {
+        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(_buffer, timeout.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return null;
+                }
+
+                message.Write(_buffer, 0, result.Count);
+                if (result.EndOfMessage)
+                {
+                    return Encoding.UTF8.GetString(message.ToArray());
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No frame within {wait ?? DefaultWait}");
+        }
+    }
+
+    /// <summary>Skips frames until one of <paramref name="type"/> arrives.</summary>
+    public async Task<JsonObject> ReceiveTypeAsync(string type, TimeSpan? wait = null)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No {type} frame within {wait ?? DefaultWait}");
+            }
+
+            var frame = await ReceiveAsync(left);
+            if (frame["type"]?.GetValue<string>() == type)
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>Asserts that no frame (other than those <paramref name="ignore"/> accepts) arrives within <paramref name="wait"/>.</summary>
+    public async Task<JsonObject?> TryReceiveAsync(TimeSpan wait, Func<JsonObject, bool>? ignore = null)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var frame = await ReceiveAsync(deadline - DateTime.UtcNow);
+                if (ignore?.Invoke(frame) != true)
+                {
+                    return frame;
+                }
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads until the server's close frame; returns its status.</summary>
+    public async Task<WebSocketCloseStatus?> WaitForCloseAsync(TimeSpan? wait = null)
+    {
+        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(_buffer, timeout.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return _socket.CloseStatus;
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            return _socket.CloseStatus;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("The server did not close the socket");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "test done", timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+
+        _socket.Dispose();
+    }
+}
