@@ -34,6 +34,14 @@ internal static class RelayEndpoints
             return;
         }
 
+        using var slot = services.GetRequiredService<AddressLimiter>().TryAcquire(context.Connection.RemoteIpAddress);
+        if (slot is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.Response.WriteAsync("Too many connections from this address.\n", context.RequestAborted);
+            return;
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = outcome.Subprotocol,

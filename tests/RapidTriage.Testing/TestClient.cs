@@ -45,6 +45,29 @@ public sealed class TestClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Connects, or returns the HTTP status the handshake was refused with.</summary>
+    public static async Task<(System.Net.HttpStatusCode Status, TestClient? Client)> ConnectOrStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        configure?.Invoke(socket.Options);
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        try
+        {
+            await socket.ConnectAsync(uri, timeout.Token);
+        }
+        catch (WebSocketException)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            return (status, null);
+        }
+
+        var client = new TestClient(socket);
+        client.Ack = await client.ReceiveAsync();
+        return (System.Net.HttpStatusCode.SwitchingProtocols, client);
+    }
+
     /// <summary>Connects and sends <c>connection-init</c>; returns once the second ack arrived.</summary>
     public static async Task<TestClient> ConnectInitializedAsync(Uri uri, object initData, Action<ClientWebSocketOptions>? configure = null)
     {
