@@ -65,7 +65,7 @@ internal sealed partial class RelayConnection
                     continue;
                 }
 
-                await HandleFrameAsync(buffer.AsMemory(0, length));
+                await HandleFrameSafelyAsync(buffer.AsMemory(0, length));
                 length = 0;
                 draining = _close is not null;
                 if (buffer.Length > RetainedReceiveBuffer)
@@ -82,6 +82,20 @@ internal sealed partial class RelayConnection
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One bad frame must never end the connection or the gateway: a surprise is logged and answered.</summary>
+    private async Task HandleFrameSafelyAsync(ReadOnlyMemory<byte> frame)
+    {
+        try
+        {
+            await HandleFrameAsync(frame);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFrameFailed(ex, SessionId, ConnectionId);
+            SendError(new FrameError(ErrorCodes.InvalidMessage, "The frame could not be processed.", EnvelopeParser.PeekId(frame.Span)));
         }
     }
 

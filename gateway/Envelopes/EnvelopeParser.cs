@@ -32,7 +32,16 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
 
         using (document)
         {
-            return TryParse(document.RootElement, stamp, out parsed, out error);
+            try
+            {
+                return TryParse(document.RootElement, stamp, out parsed, out error);
+            }
+            catch (InvalidOperationException)
+            {
+                // JsonDocument accepts some invalid UTF-8 (e.g. in property names) that only fails on decode.
+                error = new FrameError(ErrorCodes.InvalidMessage, "Not valid UTF-8 JSON.", null);
+                return false;
+            }
         }
     }
 
@@ -72,6 +81,12 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
         if (root.ValueKind != JsonValueKind.Object)
         {
             error = new FrameError(ErrorCodes.InvalidMessage, "A frame must be a JSON object.", null);
+            return false;
+        }
+
+        if (HasDuplicateReservedMember(root))
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, "\"type\", \"id\", \"timestamp\", \"metadata\" and \"data\" may each appear once.", null);
             return false;
         }
 
@@ -135,6 +150,28 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
         parsed = new ParsedFrame(type, id, kind, false, Stamp(root, hasId ? null : id, hasTimestamp ? null : timestamp, metadata, kind, stamp), default);
         error = default;
         return true;
+    }
+
+    /// <summary>
+    /// Receivers' JSON parsers disagree on repeated names (first wins, last wins, or an error), so a frame
+    /// that repeats a member the relay routes or stamps by is refused rather than read two ways.
+    /// </summary>
+    private static bool HasDuplicateReservedMember(JsonElement root)
+    {
+        int type = 0, id = 0, timestamp = 0, metadata = 0, data = 0;
+        foreach (var property in root.EnumerateObject())
+        {
+            var repeated =
+                (property.NameEquals("type") && ++type > 1) || (property.NameEquals("id") && ++id > 1)
+                || (property.NameEquals("timestamp") && ++timestamp > 1) || (property.NameEquals("metadata") && ++metadata > 1)
+                || (property.NameEquals("data") && ++data > 1);
+            if (repeated)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Writes the forwarded envelope; <paramref name="newId"/> and <paramref name="newTimestamp"/> are set only when the client left them out.</summary>
