@@ -38,8 +38,8 @@ public sealed class SlowConsumerTests
         }, reading.Token);
 
         // Paced at about 1,000 events (4 MiB) per second: a rate a reading client keeps up with even on a
-        // loaded 2-core machine. A
-        // producer faster than every reader would (by contract) get every reader closed with 4108.
+        // loaded 2-core machine. A producer faster than every reader would (by contract) get every reader
+        // closed with 4108.
         for (var i = 0; i < Count; i++)
         {
             await producer.SendAsync(new { type = "console-log", id = $"s{i}", data = new { message = padding } });
