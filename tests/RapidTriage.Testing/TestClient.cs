@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -53,6 +54,37 @@ public sealed class TestClient : IAsyncDisposable
         await client.ReceiveTypeAsync("connection-ack");
         return client;
     }
+
+    /// <summary>
+    /// Attempts a handshake and returns the HTTP status the server answered with (101 when it upgraded; the
+    /// socket is then closed at once).
+    /// </summary>
+    public static async Task<HttpStatusCode> HandshakeStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        configure?.Invoke(socket.Options);
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        try
+        {
+            await socket.ConnectAsync(uri, timeout.Token);
+        }
+        catch (WebSocketException)
+        {
+            return socket.HttpStatusCode;
+        }
+
+        var status = socket.HttpStatusCode;
+        socket.Abort();
+        return status;
+    }
+
+    /// <summary>Options that send <c>Authorization: Bearer</c> with <paramref name="token"/>.</summary>
+    public static Action<ClientWebSocketOptions> Bearer(string token, Action<ClientWebSocketOptions>? more = null) => options =>
+    {
+        options.SetRequestHeader("Authorization", "Bearer " + token);
+        more?.Invoke(options);
+    };
 
     public Task SendAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
 
@@ -144,6 +176,75 @@ public sealed class TestClient : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>Sends one message as several WebSocket frames (continuations).</summary>
+    public async Task SendFragmentsAsync(WebSocketMessageType type, params byte[][] fragments)
+    {
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        for (var i = 0; i < fragments.Length; i++)
+        {
+            await _socket.SendAsync(fragments[i], type, i == fragments.Length - 1, timeout.Token);
+        }
+    }
+
+    /// <summary>Skips frames until one that <paramref name="match"/> accepts arrives.</summary>
+    public async Task<JsonObject> ReceiveWhereAsync(Func<JsonObject, bool> match, TimeSpan? wait = null)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No matching frame within {wait ?? DefaultWait}");
+            }
+
+            var frame = await ReceiveAsync(left);
+            if (match(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every frame that arrives until none has come for <paramref name="quiet"/> (or the socket closed, or
+    /// <paramref name="max"/> passed).
+    /// </summary>
+    public async Task<List<JsonObject>> DrainAsync(TimeSpan quiet, TimeSpan? max = null)
+    {
+        var frames = new List<JsonObject>();
+        var deadline = DateTime.UtcNow + (max ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            string? text;
+            try
+            {
+                text = await ReceiveTextAsync(quiet);
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
+
+            if (text is null)
+            {
+                break;
+            }
+
+            frames.Add(JsonNode.Parse(text)!.AsObject());
+        }
+
+        return frames;
+    }
+
+    /// <summary>Sends a <c>heartbeat</c> and returns the server's answer: proof the connection is open and served.</summary>
+    public async Task<JsonObject> HeartbeatAsync(TimeSpan? wait = null)
+    {
+        var id = "hb-" + Guid.NewGuid().ToString("N")[..8];
+        await SendAsync(new { type = "heartbeat", id });
+        return await ReceiveWhereAsync(f => f.Type() == "heartbeat" && f["id"]?.GetValue<string>() == id, wait);
     }
 
     /// <summary>Reads until the server's close frame; returns its status.</summary>
