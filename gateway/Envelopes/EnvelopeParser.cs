@@ -32,7 +32,17 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
 
         using (document)
         {
-            return TryParse(document.RootElement, stamp, out parsed, out error);
+            try
+            {
+                return TryParse(document.RootElement, stamp, out parsed, out error);
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate escape ("\ud800") in a string or name the relay reads: valid JSON, no valid text.
+                parsed = default;
+                error = new FrameError(ErrorCodes.InvalidMessage, "A string holds an invalid \\u escape (lone surrogate).", PeekId(frame.Span));
+                return false;
+            }
         }
     }
 
@@ -59,7 +69,7 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
         }
 

@@ -26,6 +26,10 @@ public sealed class EnvelopeValidationTests(RelayFixture fixture)
     [InlineData("{\"id\":\"bad-3\",\"type\":null}", "bad-3")]
     [InlineData("{\"id\":\"bad-4\",\"type\":[\"console-log\"]}", "bad-4")]
     [InlineData("{\"id\":\"bad-5\",\"type\":{\"name\":\"console-log\"}}", "bad-5")]
+    [InlineData("{\"type\":\"\\ud800\"}", null)]
+    [InlineData("{\"id\":\"\\udc00x\",\"type\":\"console-log\"}", null)]
+    [InlineData("{\"id\":\"bad-6\",\"type\":\"\\ud800console-log\"}", "bad-6")]
+    [InlineData("{\"id\":\"bad-7\",\"type\":\"network-request\",\"data\":{\"headers\":{\"request\":{\"X-\\ud800\":\"v\"}}}}", "bad-7")]
     public async Task BadFrame_NotAnObjectWithStringType_InvalidMessageAndStaysOpen(string frame, string? refId)
     {
         var session = RelayFixture.NewSession();

@@ -12,6 +12,7 @@ public sealed class TestClient : IAsyncDisposable
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
     private readonly ClientWebSocket _socket;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private Task<string?>? _pending;
 
     private TestClient(ClientWebSocket socket) => _socket = socket;
 
@@ -108,30 +109,42 @@ public sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>The next frame's text, or null when the server closed the socket.</summary>
+    /// <remarks>
+    /// A cancelled <c>ReceiveAsync</c> aborts a <see cref="ClientWebSocket"/>, so a wait that runs out leaves the
+    /// read pending and the next call picks it up: the socket stays usable after a timeout.
+    /// </remarks>
     public async Task<string?> ReceiveTextAsync(TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
-        using var message = new MemoryStream();
-        try
-        {
-            while (true)
-            {
-                var result = await _socket.ReceiveAsync(_buffer, timeout.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return null;
-                }
-
-                message.Write(_buffer, 0, result.Count);
-                if (result.EndOfMessage)
-                {
-                    return Encoding.UTF8.GetString(message.ToArray());
-                }
-            }
-        }
-        catch (OperationCanceledException)
+        _pending ??= ReadMessageAsync();
+        using var timer = new CancellationTokenSource();
+        var done = await Task.WhenAny(_pending, Task.Delay(wait ?? DefaultWait, timer.Token));
+        if (done != _pending)
         {
             throw new TimeoutException($"No frame within {wait ?? DefaultWait}");
+        }
+
+        await timer.CancelAsync();
+        var read = _pending;
+        _pending = null;
+        return await read;
+    }
+
+    private async Task<string?> ReadMessageAsync()
+    {
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(_buffer, CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            message.Write(_buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return Encoding.UTF8.GetString(message.ToArray());
+            }
         }
     }
 
@@ -250,15 +263,15 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>Reads until the server's close frame; returns its status.</summary>
     public async Task<WebSocketCloseStatus?> WaitForCloseAsync(TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
+        var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(_buffer, timeout.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || await ReceiveTextAsync(left) is null)
                 {
-                    return _socket.CloseStatus;
+                    break;
                 }
             }
         }
@@ -266,10 +279,12 @@ public sealed class TestClient : IAsyncDisposable
         {
             return _socket.CloseStatus;
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             throw new TimeoutException("The server did not close the socket");
         }
+
+        return _socket.CloseStatus ?? throw new TimeoutException("The server did not close the socket");
     }
 
     public async ValueTask DisposeAsync()
@@ -287,5 +302,15 @@ public sealed class TestClient : IAsyncDisposable
         }
 
         _socket.Dispose();
+        if (_pending is not null)
+        {
+            try
+            {
+                await _pending;
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+        }
     }
 }
