@@ -21,6 +21,7 @@ internal static class RelayEndpoints
         if (!outcome.Accepted)
         {
             context.Response.StatusCode = outcome.Status;
+            context.Response.ContentType = "text/plain; charset=utf-8";
             if (outcome.Status == StatusCodes.Status426UpgradeRequired)
             {
                 context.Response.Headers.Upgrade = "websocket";

@@ -38,8 +38,10 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
             }
             catch (InvalidOperationException)
             {
-                // JsonDocument accepts some invalid UTF-8 (e.g. in property names) that only fails on decode.
-                error = new FrameError(ErrorCodes.InvalidMessage, "Not valid UTF-8 JSON.", null);
+                // Valid JSON that is not valid text: a lone surrogate escape ("\ud800") or undecodable UTF-8
+                // in a name; JsonDocument accepts both and fails only when the string is read.
+                parsed = default;
+                error = new FrameError(ErrorCodes.InvalidMessage, "A string is not valid text (invalid UTF-8 or a lone surrogate \\u escape).", PeekId(frame.Span));
                 return false;
             }
         }
@@ -68,7 +70,7 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
         }
 
