@@ -60,6 +60,7 @@ internal sealed partial class SessionGrain(
         }
 
         await WriteSnapshotAsync(open: true);
+        LogActivated(SessionId, _epoch, _lastSeq, _history.Count);
 
         var tick = TimeSpan.FromTicks(Math.Max(
             TimeSpan.FromMilliseconds(50).Ticks,
@@ -259,6 +260,9 @@ internal sealed partial class SessionGrain(
     }
 
     private static string NewEpoch() => Guid.NewGuid().ToString("N")[..16];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} activated: epoch {Epoch}, lastSeq {LastSeq}, {Count} events in history")]
+    private partial void LogActivated(string sessionId, string epoch, long lastSeq, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; replaying {Count} events it missed")]
     private partial void LogRejoinReplay(string sessionId, string connectionId, int count);
