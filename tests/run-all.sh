@@ -9,6 +9,7 @@ cd "$root"
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || need_apt+=(python3-websockets)
+command -v curl >/dev/null || need_apt+=(curl)   # deploy/local/start.sh waits for gateways with it
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -17,6 +18,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ -f tests/package.json ]; then
+  # Azurite for the cluster tests (and for deploy/local/start.sh under test, through AZURITE_BIN).
   (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
