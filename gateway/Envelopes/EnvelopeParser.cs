@@ -111,6 +111,12 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
             return false;
         }
 
+        if (MessageTypes.IsServerOnly(type))
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, $"\"{type}\" is sent only by the relay.", id);
+            return false;
+        }
+
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var timestamp = now;
         if (root.TryGetProperty("timestamp", out var timestampElement))
