@@ -154,11 +154,11 @@ public sealed class RoutingTests(ClusterFixture fixture)
         var aliveRef = fixture.Grains.CreateObjectReference<ISessionObserver>(alive);
         var deadRef = fixture.Grains.CreateObjectReference<ISessionObserver>(dead);
         var a = Member("a", ConnectionRole.Mcp, "gw-alive");
-        await session.Join(a, aliveRef);
+        var epoch = (await session.Join(a, aliveRef)).Epoch;
         await session.Join(Member("b", ConnectionRole.Extension, "gw-dead"), deadRef);
         await session.Join(Member("c", ConnectionRole.Tunnel, "gw-dead"), deadRef);
         using var stop = new CancellationTokenSource();
-        var renewing = RenewAsync(session, aliveRef, a, stop.Token);
+        var renewing = RenewAsync(session, aliveRef, new Subscription(a, epoch, 0), stop.Token);
 
         var expired = await alive.WaitAsync(o => Frames(o, "a", "member-left").Count == 2, TimeSpan.FromSeconds(15));
         var roster = await session.GetRoster();
@@ -180,14 +180,14 @@ public sealed class RoutingTests(ClusterFixture fixture)
             fixture.Grains.CreateObjectReference<ISessionObserver>(observer));
     }
 
-    private static async Task RenewAsync(ISessionGrain session, ISessionObserver observer, MemberInfo member, CancellationToken cancellationToken)
+    private static async Task RenewAsync(ISessionGrain session, ISessionObserver observer, Subscription member, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(300));
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await session.Renew(member.GatewayId, observer, [member]);
+                await session.Renew(member.Member.GatewayId, observer, [member]);
             }
         }
         catch (OperationCanceledException)
