@@ -86,12 +86,6 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
             return false;
         }
 
-        if (HasDuplicateReservedMember(root))
-        {
-            error = new FrameError(ErrorCodes.InvalidMessage, "\"type\", \"id\", \"timestamp\", \"metadata\" and \"data\" may each appear once.", null);
-            return false;
-        }
-
         string? id = null;
         if (root.TryGetProperty("id", out var idElement))
         {
@@ -102,6 +96,12 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
             }
 
             id = idElement.GetString();
+        }
+
+        if (HasDuplicateReservedMember(root))
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, "\"type\", \"id\", \"timestamp\", \"metadata\" and \"data\" may each appear once.", id);
+            return false;
         }
 
         if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String
