@@ -50,7 +50,18 @@ public sealed class RobustnessTests(RelayFixture fixture)
 
         if (expectedClose is { } code)
         {
-            Assert.Equal((WebSocketCloseStatus)code, await attacker.WaitForCloseAsync());
+            var status = await attacker.WaitForCloseAsync();
+            if (code == (int)WebSocketCloseStatus.InvalidPayloadData)
+            {
+                // ASP.NET's WebSocket layer fails the connection itself (RFC 6455 8.1); about 1 in 25 times a TCP
+                // reset overtakes its 1007 close frame, so "dropped" is the other acceptable end.
+                Assert.Contains(status, new WebSocketCloseStatus?[] { WebSocketCloseStatus.InvalidPayloadData, null });
+                Assert.NotEqual(WebSocketState.Open, attacker.Socket.State);
+            }
+            else
+            {
+                Assert.Equal((WebSocketCloseStatus)code, status);
+            }
         }
         else if (attack != "abort-mid-message")
         {
