@@ -74,7 +74,16 @@ internal sealed partial class SessionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _flush;
-        await WriteSnapshotAsync(open: false);
+        try
+        {
+            await WriteSnapshotAsync(open: false);
+        }
+        catch (Exception ex)
+        {
+            // The state stays marked open, so the next activation takes a new epoch: nothing is claimed
+            // that storage does not hold. (In local mode the in-memory store may already be gone at shutdown.)
+            LogFinalWriteFailed(ex, SessionId);
+        }
     }
 
     public Task<JoinResult> Join(MemberInfo member, ISessionObserver observer)
@@ -272,6 +281,9 @@ internal sealed partial class SessionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; replaying {Count} events it missed")]
     private partial void LogRejoinReplay(string sessionId, string connectionId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: the final state write failed; its next activation starts a new epoch")]
+    private partial void LogFinalWriteFailed(Exception ex, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} was not closed cleanly (epoch {OldEpoch}, seq {LastSeq}); starting a new epoch")]
     private partial void LogUncleanRestart(string sessionId, string oldEpoch, long lastSeq);

@@ -129,7 +129,12 @@ internal sealed partial class RelayConnection
             return;
         }
 
-        ScheduleTokenExpiry(check.ExpiresAt);
+        // A local connection that needed no token does not start to expire because it showed one.
+        if (_tokenBound)
+        {
+            ScheduleTokenExpiry(check.ExpiresAt);
+        }
+
         Send(ServerFrames.AuthRefreshAck(SessionId, parsed.Id, check.ExpiresAt));
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class RelayConnection : IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly TokenBucket _bucket;
     private readonly Lock _gate = new();
+    private readonly bool _tokenBound;
     private CancellationTokenSource? _tokenExpiry;
     private (int Code, string Reason)? _close;
     private volatile bool _discardQueued;
@@ -39,6 +40,7 @@ internal sealed partial class RelayConnection : IDisposable
         Member = new MemberInfo(ConnectionId, role, services.Identity.GatewayId, now, null,
             role == ConnectionRole.Extension ? [.. Capabilities.AllCapture] : ImmutableArray<string>.Empty,
             null, null, null, now);
+        _tokenBound = tokenExpiresAt is not null;
         ScheduleTokenExpiry(tokenExpiresAt);
     }
 
@@ -49,7 +51,10 @@ internal sealed partial class RelayConnection : IDisposable
     /// <summary>This connection's roster entry as the gateway knows it; renewals send it to the session.</summary>
     public MemberInfo Member { get; private set; }
 
-    private string Source => Member.ClientType ?? WireJson.RoleName(Member.Role);
+    /// <summary><c>metadata.source</c>: the client type, or the role; never the relay's own name.</summary>
+    private string Source => Member.ClientType is { } clientType && clientType != WireJson.RelaySource
+        ? clientType
+        : WireJson.RoleName(Member.Role);
 
     /// <summary>Runs the connection until its socket is closed; the endpoint awaits this.</summary>
     public async Task RunAsync(CancellationToken stopping)
