@@ -28,6 +28,10 @@ internal sealed partial class SessionGrain
             foreach (var id in link.Members.ToList())
             {
                 Remove(_roster[id]);
+                if (_expired.Count < _options.MaxRosterSize)
+                {
+                    _expired.Add(id);
+                }
             }
         }
     }

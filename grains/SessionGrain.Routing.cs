@@ -25,7 +25,7 @@ internal sealed partial class SessionGrain
     private PublishResult PublishEvent(InboundEnvelope envelope)
     {
         var seq = ++_lastSeq;
-        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq));
+        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq), envelope.SenderConnectionId);
         _history.Add(stored);
         _dirty = true;
 

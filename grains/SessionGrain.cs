@@ -18,6 +18,9 @@ internal sealed partial class SessionGrain(
     private readonly Dictionary<string, Member> _roster = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GatewayLink> _gateways = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingCommand> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>Members removed because their gateway stopped renewing; bounded by the roster size.</summary>
+    private readonly HashSet<string> _expired = new(StringComparer.Ordinal);
     private SessionHistory _history = null!;
     private string _epoch = "";
     private long _lastSeq;
@@ -57,6 +60,7 @@ internal sealed partial class SessionGrain(
         }
 
         await WriteSnapshotAsync(open: true);
+        LogActivated(SessionId, _epoch, _lastSeq, _history.Count);
 
         var tick = TimeSpan.FromTicks(Math.Max(
             TimeSpan.FromMilliseconds(50).Ticks,
@@ -116,23 +120,24 @@ internal sealed partial class SessionGrain(
         return Task.CompletedTask;
     }
 
-    public Task Renew(string gatewayId, ISessionObserver observer, ImmutableArray<MemberInfo> members)
+    public Task<RenewResult> Renew(string gatewayId, ISessionObserver observer, ImmutableArray<Subscription> members)
     {
         var link = Link(gatewayId, observer);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var info in members)
+        var stale = ImmutableArray.CreateBuilder<string>();
+        foreach (var subscription in members)
         {
-            listed.Add(info.ConnectionId);
-            if (_roster.TryGetValue(info.ConnectionId, out var member))
+            var id = subscription.Member.ConnectionId;
+            listed.Add(id);
+            if (_roster.TryGetValue(id, out var member))
             {
                 member.LastSeen = now;
                 member.MissedRenewals = 0;
             }
-            else if (_roster.Count < _options.MaxRosterSize)
+            else if (!Rejoin(subscription, link))
             {
-                // The session lost its roster (a new activation): the gateway's word rebuilds it quietly.
-                Upsert(info, link);
+                stale.Add(id);
             }
         }
 
@@ -146,7 +151,47 @@ internal sealed partial class SessionGrain(
             }
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(new RenewResult(_epoch, _lastSeq, stale.DrainToImmutable()));
+    }
+
+    /// <summary>
+    /// Puts back, quietly, a member this activation does not know (the session lost its roster when its node
+    /// went away, or its gateway expired) and sends it, before anything newer, the events it missed. False
+    /// when that cannot be exact: another epoch, a gap history no longer holds, or a full roster.
+    /// </summary>
+    private bool Rejoin(Subscription subscription, GatewayLink link)
+    {
+        if (!string.Equals(subscription.Epoch, _epoch, StringComparison.Ordinal)
+            || subscription.LastSeq > _lastSeq
+            || subscription.LastSeq < _history.TrimmedThroughSeq
+            || _roster.Count >= _options.MaxRosterSize)
+        {
+            return false;
+        }
+
+        var id = subscription.Member.ConnectionId;
+        Upsert(subscription.Member, link);
+        if (_expired.Remove(id))
+        {
+            // The others were told it left when its gateway went quiet; it is back after all.
+            AnnounceMember(MessageTypes.MemberJoined, _roster[id]);
+        }
+
+        var (missed, _) = _history.Query([], subscription.LastSeq, int.MaxValue);
+        foreach (var item in missed)
+        {
+            if (!string.Equals(item.Sender, id, StringComparison.Ordinal))
+            {
+                Send(link, new Delivery(DeliveryKind.Event, item.Seq, item.Payload, [id]));
+            }
+        }
+
+        if (missed.Length > 0)
+        {
+            LogRejoinReplay(SessionId, id, missed.Length);
+        }
+
+        return true;
     }
 
     public Task<HistoryPage> GetHistory(HistoryQuery query)
@@ -215,6 +260,12 @@ internal sealed partial class SessionGrain(
     }
 
     private static string NewEpoch() => Guid.NewGuid().ToString("N")[..16];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} activated: epoch {Epoch}, lastSeq {LastSeq}, {Count} events in history")]
+    private partial void LogActivated(string sessionId, string epoch, long lastSeq, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; replaying {Count} events it missed")]
+    private partial void LogRejoinReplay(string sessionId, string connectionId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} was not closed cleanly (epoch {OldEpoch}, seq {LastSeq}); starting a new epoch")]
     private partial void LogUncleanRestart(string sessionId, string oldEpoch, long lastSeq);

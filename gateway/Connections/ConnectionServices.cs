@@ -13,6 +13,7 @@ internal sealed class ConnectionServices(
     TokenService tokens,
     IGrainFactory grains,
     SessionFanout fanout,
+    SubscriptionRenewer renewer,
     ConnectionRegistry registry,
     GatewayIdentity identity,
     ILoggerFactory loggers)
@@ -26,6 +27,8 @@ internal sealed class ConnectionServices(
     public IGrainFactory Grains { get; } = grains;
 
     public SessionFanout Fanout { get; } = fanout;
+
+    public SubscriptionRenewer Renewer { get; } = renewer;
 
     public ConnectionRegistry Registry { get; } = registry;
 

@@ -147,8 +147,10 @@ internal sealed partial class RelayConnection
             result = await _session.Publish(envelope);
             if (result.Status == PublishStatus.NotMember)
             {
-                // The session lost its roster (its silo went away): rejoin and try once more.
-                await _session.Join(Member, _services.Fanout.Reference);
+                // The session lost its roster (its silo went away) or expired this gateway: put back every
+                // connection this gateway holds in it, each with the events it missed, then try once more. A
+                // connection that cannot continue without a gap is closed with 1012 by the renewal instead.
+                await _services.Renewer.RenewAsync(SessionId);
                 result = await _session.Publish(envelope);
             }
         }

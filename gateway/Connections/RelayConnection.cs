@@ -58,6 +58,7 @@ internal sealed partial class RelayConnection : IDisposable
         try
         {
             JoinResult join;
+            HoldUntilAck();
             try
             {
                 join = await _session.Join(Member, _services.Fanout.Reference);
@@ -75,7 +76,12 @@ internal sealed partial class RelayConnection : IDisposable
                 return;
             }
 
-            Send(Ack(join.Epoch, join.LastSeq));
+            lock (_gate)
+            {
+                EnqueueLocked(new Outbound(Ack(join.Epoch, join.LastSeq), 0), isEvent: false);
+                AckedLocked(join.Epoch, join.LastSeq, replayed: false);
+            }
+
             StartHolding();
             LogOpened(SessionId, ConnectionId, Member.Role);
 

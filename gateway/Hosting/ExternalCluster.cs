@@ -1,8 +1,33 @@
+using Azure.Data.Tables;
+using Orleans.Configuration;
+
 namespace RapidTriage.Gateway.Hosting;
 
-/// <summary>The Orleans client configuration for a gateway in front of separate silos.</summary>
+/// <summary>
+/// The Orleans client of a gateway in front of separate silos (<c>Relay:Silo=External</c>): it finds the silos
+/// in the same Azure Table the silos register in, and knows nothing of the grains but their interfaces.
+/// </summary>
 internal static class ExternalCluster
 {
-    public static void Configure(IClientBuilder client, IConfiguration configuration) =>
-        throw new NotSupportedException("Relay:Silo=External is not available yet; use the default embedded silo.");
+    public static void Configure(IClientBuilder client, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetValue("Relay:Storage:ConnectionString", "UseDevelopmentStorage=true");
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = configuration.GetValue("Relay:Cluster:ClusterId", "rapidtriage")!;
+            o.ServiceId = configuration.GetValue("Relay:Cluster:ServiceId", "rapidtriage")!;
+        });
+
+        // A gateway whose silos are all gone (a full restart) must find the new ones soon, not a minute later.
+        client.Configure<GatewayOptions>(o =>
+            o.GatewayListRefreshPeriod = configuration.GetValue("Relay:Cluster:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
+        client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+
+        // Started before its silos (deploy scripts, a restart), a gateway waits for them instead of exiting.
+        client.UseConnectionRetryFilter(static async (_, cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        });
+    }
 }

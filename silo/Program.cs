@@ -1,0 +1,4 @@
+using Microsoft.Extensions.Hosting;
+using RapidTriage.Silo;
+
+await SiloApp.Build(args).RunAsync();
