@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using RapidTriage.Contracts;
+using RapidTriage.Gateway.Operations;
 
 namespace RapidTriage.Gateway.Connections;
 
@@ -52,8 +53,9 @@ internal sealed partial class RelayConnection : IDisposable
     private string Source => Member.ClientType ?? WireJson.RoleName(Member.Role);
 
     /// <summary>Runs the connection until its socket is closed; the endpoint awaits this.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    public async Task RunAsync()
     {
+        using var scope = _logger.BeginScope(new ConnectionLogScope(SessionId, ConnectionId));
         _services.Registry.Add(this);
         try
         {
@@ -85,8 +87,6 @@ internal sealed partial class RelayConnection : IDisposable
             StartHolding();
             LogOpened(SessionId, ConnectionId, Member.Role);
 
-            using var onStopping = stopping.Register(static state =>
-                ((RelayConnection)state!).RequestClose(CloseCodes.ServiceRestart, "server restarting; reconnect"), this);
             var sending = SendLoopAsync();
             await ReceiveLoopAsync();
             RequestClose(CloseCodes.Normal, "");
@@ -97,6 +97,7 @@ internal sealed partial class RelayConnection : IDisposable
             _services.Registry.Remove(this);
             await LeaveAsync();
             LogClosed(SessionId, ConnectionId, _close?.Code ?? 0);
+            _services.Metrics.Closed(_close?.Code ?? 0);
         }
     }
 

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Orleans.Configuration;
 
 namespace RapidTriage.Gateway.Hosting;
@@ -11,7 +10,6 @@ internal static class ExternalCluster
 {
     public static void Configure(IClientBuilder client, IConfiguration configuration)
     {
-        var connectionString = configuration.GetValue("Relay:Storage:ConnectionString", "UseDevelopmentStorage=true");
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = configuration.GetValue("Relay:Cluster:ClusterId", "rapidtriage")!;
@@ -21,7 +19,7 @@ internal static class ExternalCluster
         // A gateway whose silos are all gone (a full restart) must find the new ones soon, not a minute later.
         client.Configure<GatewayOptions>(o =>
             o.GatewayListRefreshPeriod = configuration.GetValue("Relay:Cluster:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
-        client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+        client.UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.Tables(configuration));
 
         // Started before its silos (deploy scripts, a restart), a gateway waits for them instead of exiting.
         client.UseConnectionRetryFilter(static async (_, cancellationToken) =>
