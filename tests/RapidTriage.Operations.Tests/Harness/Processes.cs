@@ -63,7 +63,10 @@ internal sealed class Processes : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _all.AsEnumerable().Reverse())
+        // Gateways before silos (reverse start order); a second dispose finds nothing left.
+        var all = _all.AsEnumerable().Reverse().ToList();
+        _all.Clear();
+        foreach (var process in all)
         {
             await process.DisposeAsync();
         }
