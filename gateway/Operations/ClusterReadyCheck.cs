@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using RapidTriage.Contracts;
 using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Operations;
 
 /// <summary>
-/// Ready when a silo answers: a call to the management grain, which every silo hosts and answers from memory.
-/// A gateway whose cluster is gone (or not yet found) cannot serve a session, so it takes no new sockets.
+/// Ready when a silo runs a grain call: a stateless grain that touches no storage, so a storage outage (which the
+/// silos report themselves) does not take every gateway out too. A gateway whose cluster is gone cannot serve a
+/// session, so it takes no new sockets.
 /// </summary>
 internal sealed class ClusterReadyCheck(IGrainFactory grains, IOptions<RelayOptions> options) : IHealthCheck
 {
@@ -16,9 +18,8 @@ internal sealed class ClusterReadyCheck(IGrainFactory grains, IOptions<RelayOpti
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.Operations.ReadyTimeout);
-            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, timeout.Token)
-                .WaitAsync(timeout.Token);
-            return HealthCheckResult.Healthy($"{hosts.Count} active silo(s)");
+            var silo = await grains.GetGrain<IRelayHealthGrain>(0).Ping().WaitAsync(timeout.Token);
+            return HealthCheckResult.Healthy($"answered by {silo}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

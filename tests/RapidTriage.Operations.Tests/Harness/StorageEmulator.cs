@@ -62,11 +62,15 @@ internal sealed class StorageEmulator : IAsyncDisposable
         await process.WaitForOutputAsync("Blob service is successfully listening", TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>Kills it: every storage request fails until <see cref="RestartAsync"/>.</summary>
+    /// <summary>
+    /// Stops it (SIGTERM, so it saves what it holds, as a real outage loses nothing): every storage request fails
+    /// until <see cref="RestartAsync"/>.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is not null)
         {
+            await _process.StopAsync(TimeSpan.FromSeconds(15));
             await _process.DisposeAsync();
             _process = null;
         }
