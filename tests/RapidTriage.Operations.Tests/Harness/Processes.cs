@@ -79,7 +79,6 @@ internal sealed class Processes : IAsyncDisposable
         [
             $"--Relay:Urls=http://127.0.0.1:{port}",
             $"--Relay:Auth:SigningKey={RelayServer.SigningKey}",
-            "--Relay:InitGracePeriod=00:00:00.200",
             .. settings,
         ]);
     }
