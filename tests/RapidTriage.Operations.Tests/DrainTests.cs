@@ -45,23 +45,24 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
             .SelectMany(s => Enumerable.Range(0, ReceiversPerSession).Select(_ => new DrainClient(
                 s, _drains.WebSocket($"/mcp-ws?sessionId={s}"), _stays.WebSocket($"/mcp-ws?sessionId={s}"))))
             .ToList();
-        using var stop = new CancellationTokenSource();
+        using var stopReceiving = new CancellationTokenSource();
+        using var stopProducing = new CancellationTokenSource();
         var running = new List<Task>();
         foreach (var batch in clients.Chunk(25))
         {
-            running.AddRange(batch.Select(c => c.RunAsync(stop.Token)));
+            running.AddRange(batch.Select(c => c.RunAsync(stopReceiving.Token)));
             await Task.WhenAll(batch.Select(c => c.Connected));
         }
 
         // One producer per session on the gateway that stays, sending all through the drain.
-        var producers = sessions.Select(s => ProduceAsync(_stays.WebSocket($"/extension-ws?sessionId={s}"), stop.Token)).ToList();
+        var producers = sessions.Select(s => ProduceAsync(_stays.WebSocket($"/extension-ws?sessionId={s}"), stopProducing.Token)).ToList();
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         var sigterm = Stopwatch.GetTimestamp();
         await _drains.Process.StopAsync(DrainWindow + TimeSpan.FromSeconds(20));
         var exitedAfter = Stopwatch.GetElapsedTime(sigterm);
         await Task.Delay(TimeSpan.FromSeconds(1));
-        stop.Cancel();
+        await stopProducing.CancelAsync();
         var sent = await Task.WhenAll(producers);
 
         // Every receiver must now hold exactly 1..sent of its session, each once, in order.
@@ -83,12 +84,25 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.All(clients, c => Assert.True(c.RecoveryAck?["data"]?["recovered"]?.GetValue<bool>() == true, c.RecoveryAck?.ToJsonString() ?? "no recovery ack"));
         Assert.All(sent, n => Assert.True(n >= 20, $"only {n} events were sent in a session"));
-        foreach (var client in clients)
+        var incomplete = clients.Where(c => !c.Seqs.SequenceEqual(Enumerable.Range(1, expected[c.SessionId]).Select(i => (long)i))).ToList();
+        if (incomplete.Count > 0)
         {
-            Assert.Equal(Enumerable.Range(1, expected[client.SessionId]).Select(i => (long)i), client.Seqs);
+            var histories = await Task.WhenAll(incomplete.Select(c => c.SessionId).Distinct().Select(HistoryAsync));
+            Assert.Fail($"{incomplete.Count} receivers lost or repeated events:\n{string.Join('\n', incomplete.Take(10))}\nhistories: {string.Join("; ", histories)}");
         }
 
+        await stopReceiving.CancelAsync();
         await Task.WhenAll(running);
+    }
+
+    private async Task<string> HistoryAsync(string session)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, _stays.Http($"/api/sessions/{session}/events?afterSeq=0&limit=1000"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RapidTriage.Testing.RelayServer.Token(session));
+        using var response = await http.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return $"{session} lastSeq {body.GetProperty("lastSeq")}, {body.GetProperty("events").GetArrayLength()} events kept";
     }
 
     /// <summary>Sends a <c>console-log</c> every 50 ms until stopped; returns how many were sent.</summary>

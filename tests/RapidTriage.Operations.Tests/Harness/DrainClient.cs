@@ -23,10 +23,16 @@ internal sealed class DrainClient(string sessionId, Uri first, Uri fallback)
     /// <summary>How the first gateway closed the socket, and when (<see cref="Stopwatch"/> timestamp).</summary>
     public (WebSocketCloseStatus? Status, long At)? FirstClose { get; private set; }
 
+    /// <summary>How the second gateway closed the socket, if it did before the test stopped.</summary>
+    public WebSocketCloseStatus? SecondClose { get; private set; }
+
     /// <summary>The second gateway's answer to the recovering <c>connection-init</c>.</summary>
     public JsonObject? RecoveryAck { get; private set; }
 
     public Task Connected => _connected.Task;
+
+    public override string ToString() =>
+        $"{SessionId}: {Seqs.Count} events, last {(Seqs.Count > 0 ? Seqs[^1] : 0)}, first close {FirstClose?.Status}, second close {SecondClose}, recovery {RecoveryAck?["data"]?.ToJsonString()}";
 
     public IReadOnlyList<long> Seqs
     {
@@ -56,7 +62,7 @@ internal sealed class DrainClient(string sessionId, Uri first, Uri fallback)
             }
 
             using var again = await ConnectAsync(fallback, recover: true);
-            await ReadUntilClosedAsync(again, stop);
+            SecondClose = await ReadUntilClosedAsync(again, stop);
         }
         catch (Exception ex)
         {
