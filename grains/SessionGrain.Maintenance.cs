@@ -28,10 +28,7 @@ internal sealed partial class SessionGrain
             foreach (var id in link.Members.ToList())
             {
                 Remove(_roster[id]);
-                if (_expired.Count < _options.MaxRosterSize)
-                {
-                    _expired.Add(id);
-                }
+                _expired.Add(id);
             }
         }
     }

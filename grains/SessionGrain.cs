@@ -20,8 +20,11 @@ internal sealed partial class SessionGrain(
     private readonly Dictionary<string, GatewayLink> _gateways = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingCommand> _pending = new(StringComparer.Ordinal);
 
-    /// <summary>Members removed because their gateway stopped renewing; bounded by the roster size.</summary>
-    private readonly HashSet<string> _expired = new(StringComparer.Ordinal);
+    /// <summary>Members removed because their gateway stopped renewing: announced again if they come back.</summary>
+    private readonly RecentIds _expired = new(1024);
+
+    /// <summary>Members that said Leave: a renewal sent before the Leave must not bring them back.</summary>
+    private readonly RecentIds _left = new(1024);
     private SessionHistory _history = null!;
     private string _epoch = "";
     private long _lastSeq;
@@ -118,6 +121,7 @@ internal sealed partial class SessionGrain(
 
     public Task Leave(string connectionId)
     {
+        _left.Add(connectionId);
         if (_roster.TryGetValue(connectionId, out var member))
         {
             Remove(member);
@@ -163,13 +167,15 @@ internal sealed partial class SessionGrain(
     /// <summary>
     /// Puts back, quietly, a member this activation does not know (the session lost its roster when its node
     /// went away, or its gateway expired) and sends it, before anything newer, the events it missed. False
-    /// when that cannot be exact: another epoch, a gap history no longer holds, or a full roster.
+    /// when that cannot be exact (another epoch, a gap history no longer holds), when it said Leave, or when the
+    /// roster is full.
     /// </summary>
     private bool Rejoin(Subscription subscription, GatewayLink link)
     {
         if (!string.Equals(subscription.Epoch, _epoch, StringComparison.Ordinal)
             || subscription.LastSeq > _lastSeq
             || subscription.LastSeq < _history.TrimmedThroughSeq
+            || _left.Contains(subscription.Member.ConnectionId)
             || _roster.Count >= _options.MaxRosterSize)
         {
             return false;

@@ -51,7 +51,8 @@ internal sealed partial class RelayConnection
 
     /// <summary>
     /// What this gateway's renewal tells the session about this connection: the epoch its client was acked with,
-    /// and the <c>seq</c> through which every event meant for it has been queued. Null before the first ack.
+    /// and the <c>seq</c> through which every event meant for it has been queued. Null before the first ack and
+    /// once closing (the connection is about to leave; it must not be renewed back in).
     /// </summary>
     public Subscription? Subscription
     {
@@ -59,7 +60,9 @@ internal sealed partial class RelayConnection
         {
             lock (_gate)
             {
-                return _epoch.Length == 0 ? null : new Subscription(Member, _epoch, Math.Max(_lastEventSeq, _entitledAfterSeq));
+                return _epoch.Length == 0 || _close is not null
+                    ? null
+                    : new Subscription(Member, _epoch, Math.Max(_lastEventSeq, _entitledAfterSeq));
             }
         }
     }

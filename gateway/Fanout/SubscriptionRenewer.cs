@@ -66,7 +66,10 @@ internal sealed partial class SubscriptionRenewer(
 
         try
         {
-            var result = await grains.GetGrain<ISessionGrain>(sessionId).Renew(identity.GatewayId, fanout.Reference, [.. subscriptions]);
+            // A call caught in a silo's death waits for the response timeout; the next renewal must not.
+            var result = await grains.GetGrain<ISessionGrain>(sessionId)
+                .Renew(identity.GatewayId, fanout.Reference, [.. subscriptions])
+                .WaitAsync(options.Value.Cluster.RenewInterval);
             foreach (var id in result.Stale)
             {
                 if (registry.TryGet(id, out var connection))

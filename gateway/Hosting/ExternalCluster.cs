@@ -21,6 +21,11 @@ internal static class ExternalCluster
             o.GatewayListRefreshPeriod = configuration.GetValue("Relay:Cluster:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
         client.UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.Tables(configuration));
 
+        // A call in flight when its silo dies is answered by nobody: it fails after this, and meanwhile holds up
+        // the connection that made it. Orleans' 30 s default is longer than any relay call should take.
+        client.Configure<ClientMessagingOptions>(o =>
+            o.ResponseTimeout = configuration.GetValue("Relay:Cluster:ResponseTimeout", TimeSpan.FromSeconds(10)));
+
         // Started before its silos (deploy scripts, a restart), a gateway waits for them instead of exiting.
         client.UseConnectionRetryFilter(static async (_, cancellationToken) =>
         {

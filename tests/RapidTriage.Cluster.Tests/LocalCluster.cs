@@ -96,6 +96,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             $"--Relay:Cluster:RenewInterval={RenewInterval}",
             "--Relay:Cluster:GatewayListRefreshPeriod=00:00:01",
             "--Relay:InitGracePeriod=00:00:00.200",
+            "--Logging:LogLevel:RapidTriage.Gateway.Connection=Debug",
         ]);
         _gatewayProcesses[index] = process;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -159,6 +160,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             "--Logging:LogLevel:RapidTriage=Information",
             "--Logging:LogLevel:Orleans=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            "--Logging:Console:TimestampFormat=HH:mm:ss.fff ",
         ];
         var process = NodeProcess.Start($"{name}-{++_starts}", "dotnet", [dll, .. common, .. own], _logDirectory,
             workingDirectory: Path.GetDirectoryName(dll));
