@@ -12,6 +12,7 @@ namespace RapidTriage.Grains;
 internal sealed partial class SessionGrain(
     [PersistentState("session", SessionStorage.ProviderName)] IPersistentState<SessionState> storage,
     IOptions<SessionOptions> options,
+    SessionMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private readonly SessionOptions _options = options.Value;
@@ -30,6 +31,7 @@ internal sealed partial class SessionGrain(
     private long _clearedThroughSeq;
     private bool _dirty;
     private Task _flush = Task.CompletedTask;
+    private long _reportedHistoryBytes;
 
     private string SessionId => this.GetPrimaryKeyString();
 
@@ -63,6 +65,8 @@ internal sealed partial class SessionGrain(
         }
 
         await WriteSnapshotAsync(open: true);
+        metrics.Activated();
+        metrics.HistoryBytes(ref _reportedHistoryBytes, _history.Bytes);
         LogActivated(SessionId, _epoch, _lastSeq, _history.Count);
 
         var tick = TimeSpan.FromTicks(Math.Max(
@@ -73,6 +77,8 @@ internal sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        metrics.Deactivated();
+        metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
         await _flush;
         try
         {

@@ -1,11 +1,11 @@
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using RapidTriage.Grains;
+using RapidTriage.Silo.Operations;
 
 namespace RapidTriage.Silo;
 
@@ -19,9 +19,14 @@ public static class SiloApp
     public static IHost Build(string[] args)
     {
         // appsettings.json is read from beside the binary, wherever the process is started from.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
         var settings = SiloSettings.From(configuration);
+        var operations = OperationsSettings.From(configuration);
+        var storage = new StorageClients(configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(storage);
+        builder.AddSiloOperations(operations);
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Services.AddHostedService<SiloReadyLog>();
@@ -34,17 +39,20 @@ public static class SiloApp
             });
             silo.ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
             silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Relay:Silo:Membership"));
-            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ConnectionString));
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = storage.Tables());
             silo.AddAzureBlobGrainStorage(SessionStorage.ProviderName, options => options.Configure<Serializer>((o, serializer) =>
             {
-                o.BlobServiceClient = new BlobServiceClient(settings.ConnectionString);
+                o.BlobServiceClient = storage.Blobs();
                 o.ContainerName = settings.ContainerName;
 
                 // The session state is an Orleans-serializable type with stable ids: compact and versionable.
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
             silo.AddRelaySessions(configuration);
+            silo.AddSiloDashboard(operations);
         });
-        return builder.Build();
+        var app = builder.Build();
+        app.MapSiloOperations(operations);
+        return app;
     }
 }

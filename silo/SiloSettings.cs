@@ -20,7 +20,7 @@ internal sealed record SiloSettings(
         configuration.GetValue("Relay:Storage:ContainerName", "sessions")!,
         configuration.GetValue("Relay:Cluster:ClusterId", "rapidtriage")!,
         configuration.GetValue("Relay:Cluster:ServiceId", "rapidtriage")!,
-        IPAddress.Parse(configuration.GetValue("Relay:Silo:AdvertisedAddress", "127.0.0.1")!),
+        Operations.AdvertisedAddress.Parse(configuration.GetValue("Relay:Silo:AdvertisedAddress", "127.0.0.1")!),
         configuration.GetValue("Relay:Silo:ListenOnAnyAddress", false),
         configuration.GetValue("Relay:Silo:SiloPort", 11111),
         configuration.GetValue("Relay:Silo:GatewayPort", 30000),

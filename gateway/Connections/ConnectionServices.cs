@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Envelopes;
 using RapidTriage.Gateway.Fanout;
+using RapidTriage.Gateway.Operations;
 using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Connections;
@@ -16,6 +17,7 @@ internal sealed class ConnectionServices(
     SubscriptionRenewer renewer,
     ConnectionRegistry registry,
     GatewayIdentity identity,
+    RelayMetrics metrics,
     ILoggerFactory loggers)
 {
     public RelayOptions Options { get; } = options.Value;
@@ -33,6 +35,8 @@ internal sealed class ConnectionServices(
     public ConnectionRegistry Registry { get; } = registry;
 
     public GatewayIdentity Identity { get; } = identity;
+
+    public RelayMetrics Metrics { get; } = metrics;
 
     public ILogger Logger { get; } = loggers.CreateLogger("RapidTriage.Gateway.Connection");
 }

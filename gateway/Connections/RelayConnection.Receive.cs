@@ -103,6 +103,7 @@ internal sealed partial class RelayConnection
     {
         if (!_bucket.TryTake())
         {
+            _services.Metrics.RateLimited();
             if (_bucket.LimitedFor >= _services.Options.RateLimit.CloseAfter)
             {
                 RequestClose(CloseCodes.PolicyViolation, "rate limit exceeded for too long");
@@ -121,6 +122,8 @@ internal sealed partial class RelayConnection
             SendError(error);
             return;
         }
+
+        _services.Metrics.Received(parsed.Type);
 
         if (parsed.Type != MessageTypes.ConnectionInit)
         {
@@ -177,5 +180,9 @@ internal sealed partial class RelayConnection
         }
     }
 
-    private void SendError(FrameError error) => Send(ServerFrames.Error(SessionId, error));
+    private void SendError(FrameError error)
+    {
+        _services.Metrics.Error(error.Code);
+        Send(ServerFrames.Error(SessionId, error));
+    }
 }

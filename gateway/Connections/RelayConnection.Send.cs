@@ -14,6 +14,9 @@ internal sealed partial class RelayConnection
     private string _epoch = "";
     private Timer? _graceTimer;
 
+    /// <summary>Bytes waiting in this connection's send queue (metrics).</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
     /// <summary>
     /// Takes a frame from the session (any thread). Until the connection's <c>connection-init</c> has been
     /// handled (or the grace period ends) frames wait, so that a recovery replay goes out first.
@@ -187,6 +190,7 @@ internal sealed partial class RelayConnection
                     }
 
                     await _socket.SendAsync(item.Payload, WebSocketMessageType.Text, endOfMessage: true, token);
+                    _services.Metrics.Sent(item.Payload);
                 }
             }
 

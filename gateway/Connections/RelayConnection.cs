@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using RapidTriage.Contracts;
+using RapidTriage.Gateway.Operations;
 
 namespace RapidTriage.Gateway.Connections;
 
@@ -57,8 +58,9 @@ internal sealed partial class RelayConnection : IDisposable
         : WireJson.RoleName(Member.Role);
 
     /// <summary>Runs the connection until its socket is closed; the endpoint awaits this.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    public async Task RunAsync()
     {
+        using var scope = _logger.BeginScope(new ConnectionLogScope(SessionId, ConnectionId));
         _services.Registry.Add(this);
         try
         {
@@ -90,8 +92,6 @@ internal sealed partial class RelayConnection : IDisposable
             StartHolding();
             LogOpened(SessionId, ConnectionId, Member.Role);
 
-            using var onStopping = stopping.Register(static state =>
-                ((RelayConnection)state!).RequestClose(CloseCodes.ServiceRestart, "server restarting; reconnect"), this);
             var sending = SendLoopAsync();
             await ReceiveLoopAsync();
             RequestClose(CloseCodes.Normal, "");
@@ -102,6 +102,7 @@ internal sealed partial class RelayConnection : IDisposable
             _services.Registry.Remove(this);
             await LeaveAsync();
             LogClosed(SessionId, ConnectionId, _close?.Code ?? 0);
+            _services.Metrics.Closed(_close?.Code ?? 0);
         }
     }
 

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Orleans.Configuration;
 
 namespace RapidTriage.Gateway.Hosting;
@@ -11,7 +10,6 @@ internal static class ExternalCluster
 {
     public static void Configure(IClientBuilder client, IConfiguration configuration)
     {
-        var connectionString = configuration.GetValue("Relay:Storage:ConnectionString", "UseDevelopmentStorage=true");
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = configuration.GetValue("Relay:Cluster:ClusterId", "rapidtriage")!;
@@ -21,7 +19,7 @@ internal static class ExternalCluster
         // A gateway whose silos are all gone (a full restart) must find the new ones soon, not a minute later.
         client.Configure<GatewayOptions>(o =>
             o.GatewayListRefreshPeriod = configuration.GetValue("Relay:Cluster:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
-        client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+        client.UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.Tables(configuration));
 
         // A call in flight when its silo dies is answered by nobody: it fails after this, and meanwhile holds up
         // the connection that made it. Orleans' 30 s default is longer than any relay call should take.
