@@ -8,5 +8,6 @@ var root = new RootCommand("RapidTriage load generator: real WebSockets against 
     ToolCommands.FreePorts(),
     ToolCommands.WaitReady(),
     ProfileCommand.Create(),
+    TraceStacksCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
