@@ -5,21 +5,33 @@ namespace RapidTriage.Grains;
 
 internal sealed partial class SessionGrain
 {
-    public Task<PublishResult> Publish(InboundEnvelope envelope)
+    public Task<PublishResult> Publish(InboundEnvelope envelope) => Task.FromResult(PublishOne(envelope));
+
+    public Task<ImmutableArray<PublishResult>> PublishBatch(ImmutableArray<InboundEnvelope> envelopes)
+    {
+        var results = ImmutableArray.CreateBuilder<PublishResult>(envelopes.Length);
+        foreach (var envelope in envelopes)
+        {
+            results.Add(PublishOne(envelope));
+        }
+
+        return Task.FromResult(results.MoveToImmutable());
+    }
+
+    private PublishResult PublishOne(InboundEnvelope envelope)
     {
         if (!_roster.TryGetValue(envelope.SenderConnectionId, out var sender))
         {
-            return Task.FromResult(new PublishResult(PublishStatus.NotMember, 0));
+            return new PublishResult(PublishStatus.NotMember, 0);
         }
 
         sender.LastSeen = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var result = envelope.Kind switch
+        return envelope.Kind switch
         {
             EnvelopeKind.Event => PublishEvent(envelope),
             EnvelopeKind.Command => PublishCommand(envelope),
             _ => PublishResponse(envelope),
         };
-        return Task.FromResult(result);
     }
 
     private PublishResult PublishEvent(InboundEnvelope envelope)

@@ -24,8 +24,10 @@ internal sealed partial class SessionGrain(
     private long _clearedThroughSeq;
     private bool _dirty;
     private Task _flush = Task.CompletedTask;
+    private string? _sessionId;
 
-    private string SessionId => this.GetPrimaryKeyString();
+    // Cached: GetPrimaryKeyString decodes the grain key into a new string on every call.
+    private string SessionId => _sessionId ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -82,7 +82,18 @@ internal sealed partial class RelayConnection : IDisposable
             using var onStopping = stopping.Register(static state =>
                 ((RelayConnection)state!).RequestClose(CloseCodes.ServiceRestart, "server restarting; reconnect"), this);
             var sending = SendLoopAsync();
-            await ReceiveLoopAsync();
+            var publishing = PublishLoopAsync();
+            try
+            {
+                await ReceiveLoopAsync();
+            }
+            finally
+            {
+                // Everything received is handled before the connection leaves its session.
+                _inbound.Writer.TryComplete();
+                await publishing;
+            }
+
             RequestClose(CloseCodes.Normal, "");
             await sending;
         }
