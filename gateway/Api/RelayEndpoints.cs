@@ -21,6 +21,7 @@ internal static class RelayEndpoints
         if (!outcome.Accepted)
         {
             context.Response.StatusCode = outcome.Status;
+            context.Response.ContentType = "text/plain; charset=utf-8";
             if (outcome.Status == StatusCodes.Status426UpgradeRequired)
             {
                 context.Response.Headers.Upgrade = "websocket";
@@ -31,6 +32,14 @@ internal static class RelayEndpoints
             }
 
             await context.Response.WriteAsync(outcome.Message + "\n", context.RequestAborted);
+            return;
+        }
+
+        using var slot = services.GetRequiredService<AddressLimiter>().TryAcquire(context.Connection.RemoteIpAddress);
+        if (slot is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.Response.WriteAsync("Too many connections from this address.\n", context.RequestAborted);
             return;
         }
 

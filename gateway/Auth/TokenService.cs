@@ -1,13 +1,18 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Auth;
 
-/// <summary>Validates relay tokens (contract section 1) and mints them for operators and development.</summary>
+/// <summary>
+/// Validates relay tokens (contract section 1): signed (HS256, RS256 or ES256 with a configured key, or a
+/// key from an OpenID authority), <c>exp</c> required, <c>nbf</c>, issuer and audience when configured,
+/// 30 s clock skew at most, and a <c>sid</c> claim naming the one session it opens. Also mints HS256 tokens.
+/// </summary>
 internal sealed class TokenService
 {
     public const string SessionClaim = "sid";
@@ -20,25 +25,27 @@ internal sealed class TokenService
     public TokenService(IOptions<RelayOptions> options)
     {
         _options = options.Value.Auth;
-        if (_options.SigningKey is { Length: > 0 } configured)
+        var keys = SigningKeys.Configured(_options).ToList();
+        if (_options.SigningKey is { Length: > 0 })
         {
-            SigningKey = new SymmetricSecurityKey(ParseKey(configured)) { KeyId = "primary" };
-            IsGeneratedKey = false;
+            MintingKey = (SymmetricSecurityKey)keys[0];
         }
         else if (options.Value.Mode == RelayMode.Local)
         {
-            SigningKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "development" };
+            MintingKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(SigningKeys.MinimumHmacBytes)) { KeyId = "development" };
             IsGeneratedKey = true;
+            keys.Add(MintingKey);
         }
-        else
+
+        if (keys.Count == 0 && string.IsNullOrEmpty(_options.Authority))
         {
-            throw new OptionsValidationException("Relay:Auth:SigningKey", typeof(AuthOptions),
-                ["Hosted mode needs Relay:Auth:SigningKey (at least 32 bytes, or base64:...)."]);
+            throw new OptionsValidationException("Relay:Auth", typeof(AuthOptions),
+                ["Hosted mode needs a key: Relay:Auth:SigningKey, Relay:Auth:PublicKeys or Relay:Auth:Authority."]);
         }
 
         _parameters = new TokenValidationParameters
         {
-            IssuerSigningKey = SigningKey,
+            IssuerSigningKeys = keys,
             ValidateIssuerSigningKey = true,
             RequireSignedTokens = true,
             RequireExpirationTime = true,
@@ -50,11 +57,20 @@ internal sealed class TokenService
             ValidateAudience = !string.IsNullOrEmpty(_options.Audience),
             ValidAudience = _options.Audience,
         };
+
+        if (_options.Authority is { Length: > 0 } authority)
+        {
+            // Keys from the authority's metadata, refreshed by the manager (and on an unknown kid).
+            var metadata = authority.TrimEnd('/') + "/.well-known/openid-configuration";
+            _parameters.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                metadata, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = _options.RequireHttpsMetadata });
+        }
     }
 
-    public SymmetricSecurityKey SigningKey { get; }
+    /// <summary>The HS256 key tokens are minted with, if any.</summary>
+    public SymmetricSecurityKey? MintingKey { get; }
 
-    /// <summary>True when local mode made a random key at start (tokens die with the process).</summary>
+    /// <summary>True when local mode made a random key at start (its tokens die with the process).</summary>
     public bool IsGeneratedKey { get; }
 
     public async Task<TokenCheck> ValidateAsync(string? token)
@@ -95,6 +111,7 @@ internal sealed class TokenService
 
     public string Mint(string sessionId, TimeSpan lifetime, string? subject = null)
     {
+        var key = MintingKey ?? throw new InvalidOperationException("Minting needs Relay:Auth:SigningKey.");
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { [SessionClaim] = sessionId };
         if (subject is not null)
@@ -104,29 +121,14 @@ internal sealed class TokenService
 
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = _options.Issuer,
-            Audience = _options.Audience,
+            Issuer = string.IsNullOrEmpty(_options.Issuer) ? null : _options.Issuer,
+            Audience = string.IsNullOrEmpty(_options.Audience) ? null : _options.Audience,
             IssuedAt = now,
             NotBefore = now,
             Expires = now + lifetime,
             Claims = claims,
-            SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
-    }
-
-    /// <summary>Reads <c>Relay:Auth:SigningKey</c>: UTF-8 text, or <c>base64:</c> and base64 bytes; 32 bytes at least.</summary>
-    public static byte[] ParseKey(string configured)
-    {
-        var bytes = configured.StartsWith("base64:", StringComparison.Ordinal)
-            ? Convert.FromBase64String(configured["base64:".Length..])
-            : Encoding.UTF8.GetBytes(configured);
-        if (bytes.Length < 32)
-        {
-            throw new OptionsValidationException("Relay:Auth:SigningKey", typeof(AuthOptions),
-                [$"Relay:Auth:SigningKey must be at least 32 bytes for HS256; it is {bytes.Length}."]);
-        }
-
-        return bytes;
     }
 
     private static string Describe(Exception? error) => error switch

@@ -154,11 +154,24 @@ internal sealed partial class RelayConnection
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {
-                JsonValueKind.String => value.GetString(),
+                JsonValueKind.String => TextOf(value),
                 JsonValueKind.Number => value.GetRawText(),
                 _ => null,
             }
             : null;
+
+    /// <summary>A JSON string's text, or null when it cannot be text (a lone surrogate escape such as "\ud800").</summary>
+    private static string? TextOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static long? ReadInt64(JsonElement data, string name) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
@@ -171,6 +184,6 @@ internal sealed partial class RelayConnection
             return null;
         }
 
-        return [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)];
+        return [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(TextOf).OfType<string>()];
     }
 }

@@ -21,4 +21,7 @@ internal sealed partial class RelayConnection
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slow consumer {ConnectionId} in session {SessionId} ({QueuedBytes} bytes queued): closing with 4108")]
     private partial void LogSlowConsumer(string sessionId, string connectionId, long queuedBytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Frame from {ConnectionId} in session {SessionId} failed unexpectedly")]
+    private partial void LogFrameFailed(Exception ex, string sessionId, string connectionId);
 }

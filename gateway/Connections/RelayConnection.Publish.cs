@@ -76,21 +76,29 @@ internal sealed partial class RelayConnection
             return;
         }
 
-        ParsedFrame parsed;
-        FrameError error;
-        bool valid;
+        var frame = item.Buffer.AsMemory(0, item.Length);
         try
         {
-            // Stamped here, not on arrival: metadata.source must reflect a connection-init sent just before.
-            var stamp = new StampContext(SessionId, ConnectionId, Source);
-            valid = _services.Parser.TryParse(item.Buffer.AsMemory(0, item.Length), stamp, out parsed, out error);
+            await HandleFrameAsync(frame);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One bad frame must never end the connection or the gateway: a surprise is logged and answered.
+            LogFrameFailed(ex, SessionId, ConnectionId);
+            await FlushBatchAsync();
+            SendError(new FrameError(ErrorCodes.InvalidMessage, "The frame could not be processed.", EnvelopeParser.PeekId(frame.Span)));
         }
         finally
         {
             ReleaseBuffer(item.Buffer);
         }
+    }
 
-        if (!valid)
+    private async Task HandleFrameAsync(ReadOnlyMemory<byte> frame)
+    {
+        // Stamped here, not on arrival: metadata.source must reflect a connection-init sent just before.
+        var stamp = new StampContext(SessionId, ConnectionId, Source);
+        if (!_services.Parser.TryParse(frame, stamp, out var parsed, out var error))
         {
             await FlushBatchAsync();
             SendError(error);

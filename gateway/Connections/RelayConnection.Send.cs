@@ -32,7 +32,7 @@ internal sealed partial class RelayConnection
             {
                 _held.Add((item, isEvent));
                 _heldBytes += item.Payload.Length;
-                if (_heldBytes > _services.Options.SendQueueBytes)
+                if (_heldBytes - item.Payload.Length > _services.Options.SendQueueBytes)
                 {
                     RequestSlowConsumerClose();
                 }
@@ -103,8 +103,9 @@ internal sealed partial class RelayConnection
         var limit = _services.Options.SendQueueBytes;
 
         // Events past the bound close the socket (the client recovers from history); the relay's own
-        // answers are allowed past it, up to a hard ceiling that still bounds memory.
-        if (queued > (isEvent ? limit : limit * 4))
+        // answers are allowed past it, up to a hard ceiling that still bounds memory. The bound is on what
+        // waits ahead of a frame: a maxMessageSize event plus its stamp is larger than the default bound.
+        if (queued - item.Payload.Length > (isEvent ? limit : limit * 4))
         {
             Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
             RequestSlowConsumerClose();

@@ -183,17 +183,20 @@ internal sealed partial class RelayConnection : IDisposable
 
     private static string TrimReason(string reason)
     {
-        if (Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes)
+        // Encoding replaces lone surrogates (JSON can carry "\ud800"), which the close frame could not encode.
+        var bytes = Encoding.UTF8.GetBytes(reason);
+        if (bytes.Length <= MaxCloseReasonBytes)
         {
-            return reason;
+            return Encoding.UTF8.GetString(bytes);
         }
 
-        var chars = reason.AsSpan();
-        while (Encoding.UTF8.GetByteCount(chars) > MaxCloseReasonBytes)
+        // Cut before a UTF-8 sequence, never inside one.
+        var end = MaxCloseReasonBytes;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80)
         {
-            chars = chars[..^1];
+            end--;
         }
 
-        return chars.ToString();
+        return Encoding.UTF8.GetString(bytes, 0, end);
     }
 }

@@ -48,7 +48,18 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
 
         using (document)
         {
-            return TryParse(document.RootElement, stamp, out parsed, out error);
+            try
+            {
+                return TryParse(document.RootElement, stamp, out parsed, out error);
+            }
+            catch (InvalidOperationException)
+            {
+                // Valid JSON that is not valid text: a lone surrogate escape ("\ud800") or undecodable UTF-8
+                // in a name; JsonDocument accepts both and fails only when the string is read.
+                parsed = default;
+                error = new FrameError(ErrorCodes.InvalidMessage, "A string is not valid text (invalid UTF-8 or a lone surrogate \\u escape).", PeekId(frame.Span));
+                return false;
+            }
         }
     }
 
@@ -75,7 +86,7 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
         }
 
@@ -88,6 +99,12 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
         if (root.ValueKind != JsonValueKind.Object)
         {
             error = new FrameError(ErrorCodes.InvalidMessage, "A frame must be a JSON object.", null);
+            return false;
+        }
+
+        if (HasDuplicateReservedMember(root))
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, "\"type\", \"id\", \"timestamp\", \"metadata\" and \"data\" may each appear once.", null);
             return false;
         }
 
@@ -165,6 +182,28 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Receivers' JSON parsers disagree on repeated names (first wins, last wins, or an error), so a frame
+    /// that repeats a member the relay routes or stamps by is refused rather than read two ways.
+    /// </summary>
+    private static bool HasDuplicateReservedMember(JsonElement root)
+    {
+        int type = 0, id = 0, timestamp = 0, metadata = 0, data = 0;
+        foreach (var property in root.EnumerateObject())
+        {
+            var repeated =
+                (property.NameEquals("type") && ++type > 1) || (property.NameEquals("id") && ++id > 1)
+                || (property.NameEquals("timestamp") && ++timestamp > 1) || (property.NameEquals("metadata") && ++metadata > 1)
+                || (property.NameEquals("data") && ++data > 1);
+            if (repeated)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Writes the forwarded envelope; <paramref name="newId"/> and <paramref name="newTimestamp"/> are set only when the client left them out.</summary>

@@ -80,14 +80,9 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
         return HandshakeOutcome.Accept(sessionId, subprotocol, expiresAt);
     }
 
-    /// <summary>The checks every request gets, HTTP API included: loopback Host in local mode, then Origin.</summary>
+    /// <summary>The Origin check every request gets, HTTP API included (the Host check is <see cref="LoopbackHostFilter"/>).</summary>
     public (int Status, string? Message) CheckCaller(HttpContext context)
     {
-        if (_options.Mode == RelayMode.Local && !OriginPolicy.IsLoopbackHost(context.Request.Host.Value ?? ""))
-        {
-            return (StatusCodes.Status403Forbidden, "Forbidden: local mode answers only loopback Host names.");
-        }
-
         var origin = context.Request.Headers.Origin.FirstOrDefault();
         if (origin is not null && !origins.IsAllowed(origin))
         {

@@ -1,4 +1,5 @@
 using RapidTriage.Gateway.Api;
+using RapidTriage.Gateway.Handshake;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -13,6 +14,7 @@ public static class RelayApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseLoopbackHostFilter();
         app.UseWebSockets();
         app.MapRelay();
         app.MapSessionApi();

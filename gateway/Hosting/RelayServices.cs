@@ -23,6 +23,7 @@ internal static class RelayServices
         }
 
         builder.Services.AddOptions<RelayOptions>().Bind(section);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = relay.Limits.HandshakeTimeout);
         builder.Services.AddWebSockets(o =>
         {
             o.KeepAliveInterval = relay.HeartbeatInterval;
@@ -34,6 +35,7 @@ internal static class RelayServices
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<HandshakeGate>();
+        builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<HeaderRedactor>();
         builder.Services.AddSingleton<EnvelopeParser>();
         builder.Services.AddSingleton<ConnectionRegistry>();

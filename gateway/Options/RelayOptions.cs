@@ -56,6 +56,8 @@ public sealed class RelayOptions
 
     public GatewayClusterOptions Cluster { get; set; } = new();
 
+    public LimitOptions Limits { get; set; } = new();
+
     public RedactionOptions Redaction { get; set; } = new();
 }
 
@@ -71,8 +73,20 @@ public sealed class RateLimitOptions
 
 public sealed class AuthOptions
 {
-    /// <summary>HS256 key: UTF-8 text of at least 32 bytes, or <c>base64:</c> and the key bytes in base64.</summary>
+    /// <summary>HS256 key: UTF-8 text of at least 32 bytes, or <c>base64:</c> and the key bytes in base64. Mints tokens.</summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>More HS256 keys still accepted (same format), so a key can be rotated with no refused client.</summary>
+    public List<string>? AdditionalSigningKeys { get; set; }
+
+    /// <summary>RS256/ES256 public keys: PEM text, or <c>file:</c> and a path to a PEM file.</summary>
+    public List<string>? PublicKeys { get; set; }
+
+    /// <summary>An OpenID Connect authority whose metadata (<c>/.well-known/openid-configuration</c>) lists the signing keys.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Refuse plain-http authority metadata; turn off only for a loopback identity provider in development.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
 
     public string? Issuer { get; set; } = "rapidtriage";
 
@@ -114,4 +128,18 @@ public sealed class GatewayClusterOptions
     /// expire a gateway after <c>Relay:Cluster:ObserverExpiry</c> (default 15 s) without one.
     /// </summary>
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>
+    /// Open sockets one client address may hold on this gateway; over it the handshake answers 429. Unset:
+    /// unlimited in local mode (every client is loopback), 100 in hosted mode. 0 means unlimited.
+    /// </summary>
+    public int? ConnectionsPerAddress { get; set; }
+
+    /// <summary>A client that has not sent its whole upgrade request within this is dropped (slowloris).</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public int EffectiveConnectionsPerAddress(RelayMode mode) => ConnectionsPerAddress ?? (mode == RelayMode.Hosted ? 100 : 0);
 }

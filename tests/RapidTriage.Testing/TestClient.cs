@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -11,6 +12,7 @@ public sealed class TestClient : IAsyncDisposable
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
     private readonly ClientWebSocket _socket;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private Task<string?>? _pending;
 
     private TestClient(ClientWebSocket socket) => _socket = socket;
 
@@ -45,6 +47,29 @@ public sealed class TestClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Connects, or returns the HTTP status the handshake was refused with.</summary>
+    public static async Task<(System.Net.HttpStatusCode Status, TestClient? Client)> ConnectOrStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        configure?.Invoke(socket.Options);
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        try
+        {
+            await socket.ConnectAsync(uri, timeout.Token);
+        }
+        catch (WebSocketException)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            return (status, null);
+        }
+
+        var client = new TestClient(socket);
+        client.Ack = await client.ReceiveAsync();
+        return (System.Net.HttpStatusCode.SwitchingProtocols, client);
+    }
+
     /// <summary>Connects and sends <c>connection-init</c>; returns once the second ack arrived.</summary>
     public static async Task<TestClient> ConnectInitializedAsync(Uri uri, object initData, Action<ClientWebSocketOptions>? configure = null)
     {
@@ -53,6 +78,37 @@ public sealed class TestClient : IAsyncDisposable
         await client.ReceiveTypeAsync("connection-ack");
         return client;
     }
+
+    /// <summary>
+    /// Attempts a handshake and returns the HTTP status the server answered with (101 when it upgraded; the
+    /// socket is then closed at once).
+    /// </summary>
+    public static async Task<HttpStatusCode> HandshakeStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        configure?.Invoke(socket.Options);
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        try
+        {
+            await socket.ConnectAsync(uri, timeout.Token);
+        }
+        catch (WebSocketException)
+        {
+            return socket.HttpStatusCode;
+        }
+
+        var status = socket.HttpStatusCode;
+        socket.Abort();
+        return status;
+    }
+
+    /// <summary>Options that send <c>Authorization: Bearer</c> with <paramref name="token"/>.</summary>
+    public static Action<ClientWebSocketOptions> Bearer(string token, Action<ClientWebSocketOptions>? more = null) => options =>
+    {
+        options.SetRequestHeader("Authorization", "Bearer " + token);
+        more?.Invoke(options);
+    };
 
     public Task SendAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
 
@@ -76,30 +132,42 @@ public sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>The next frame's text, or null when the server closed the socket.</summary>
+    /// <remarks>
+    /// A cancelled <c>ReceiveAsync</c> aborts a <see cref="ClientWebSocket"/>, so a wait that runs out leaves the
+    /// read pending and the next call picks it up: the socket stays usable after a timeout.
+    /// </remarks>
     public async Task<string?> ReceiveTextAsync(TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
-        using var message = new MemoryStream();
-        try
-        {
-            while (true)
-            {
-                var result = await _socket.ReceiveAsync(_buffer, timeout.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return null;
-                }
-
-                message.Write(_buffer, 0, result.Count);
-                if (result.EndOfMessage)
-                {
-                    return Encoding.UTF8.GetString(message.ToArray());
-                }
-            }
-        }
-        catch (OperationCanceledException)
+        _pending ??= ReadMessageAsync();
+        using var timer = new CancellationTokenSource();
+        var done = await Task.WhenAny(_pending, Task.Delay(wait ?? DefaultWait, timer.Token));
+        if (done != _pending)
         {
             throw new TimeoutException($"No frame within {wait ?? DefaultWait}");
+        }
+
+        await timer.CancelAsync();
+        var read = _pending;
+        _pending = null;
+        return await read;
+    }
+
+    private async Task<string?> ReadMessageAsync()
+    {
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(_buffer, CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            message.Write(_buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return Encoding.UTF8.GetString(message.ToArray());
+            }
         }
     }
 
@@ -146,18 +214,87 @@ public sealed class TestClient : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Sends one message as several WebSocket frames (continuations).</summary>
+    public async Task SendFragmentsAsync(WebSocketMessageType type, params byte[][] fragments)
+    {
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        for (var i = 0; i < fragments.Length; i++)
+        {
+            await _socket.SendAsync(fragments[i], type, i == fragments.Length - 1, timeout.Token);
+        }
+    }
+
+    /// <summary>Skips frames until one that <paramref name="match"/> accepts arrives.</summary>
+    public async Task<JsonObject> ReceiveWhereAsync(Func<JsonObject, bool> match, TimeSpan? wait = null)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No matching frame within {wait ?? DefaultWait}");
+            }
+
+            var frame = await ReceiveAsync(left);
+            if (match(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every frame that arrives until none has come for <paramref name="quiet"/> (or the socket closed, or
+    /// <paramref name="max"/> passed).
+    /// </summary>
+    public async Task<List<JsonObject>> DrainAsync(TimeSpan quiet, TimeSpan? max = null)
+    {
+        var frames = new List<JsonObject>();
+        var deadline = DateTime.UtcNow + (max ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            string? text;
+            try
+            {
+                text = await ReceiveTextAsync(quiet);
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
+
+            if (text is null)
+            {
+                break;
+            }
+
+            frames.Add(JsonNode.Parse(text)!.AsObject());
+        }
+
+        return frames;
+    }
+
+    /// <summary>Sends a <c>heartbeat</c> and returns the server's answer: proof the connection is open and served.</summary>
+    public async Task<JsonObject> HeartbeatAsync(TimeSpan? wait = null)
+    {
+        var id = "hb-" + Guid.NewGuid().ToString("N")[..8];
+        await SendAsync(new { type = "heartbeat", id });
+        return await ReceiveWhereAsync(f => f.Type() == "heartbeat" && f["id"]?.GetValue<string>() == id, wait);
+    }
+
     /// <summary>Reads until the server's close frame; returns its status.</summary>
     public async Task<WebSocketCloseStatus?> WaitForCloseAsync(TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
+        var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(_buffer, timeout.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || await ReceiveTextAsync(left) is null)
                 {
-                    return _socket.CloseStatus;
+                    break;
                 }
             }
         }
@@ -165,10 +302,12 @@ public sealed class TestClient : IAsyncDisposable
         {
             return _socket.CloseStatus;
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             throw new TimeoutException("The server did not close the socket");
         }
+
+        return _socket.CloseStatus ?? throw new TimeoutException("The server did not close the socket");
     }
 
     public async ValueTask DisposeAsync()
@@ -186,5 +325,15 @@ public sealed class TestClient : IAsyncDisposable
         }
 
         _socket.Dispose();
+        if (_pending is not null)
+        {
+            try
+            {
+                await _pending;
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+        }
     }
 }
