@@ -43,7 +43,7 @@ internal sealed partial class SessionGrain
 
         foreach (var link in _gateways.Values)
         {
-            var targets = Targets(link, m => m != envelope.SenderConnectionId);
+            var targets = link.TargetsExcept(envelope.SenderConnectionId);
             if (!targets.IsEmpty)
             {
                 Send(link, new Delivery(DeliveryKind.Event, seq, stored.Payload, targets));
@@ -127,25 +127,11 @@ internal sealed partial class SessionGrain
         var payload = WireJson.Envelope(type, null, SessionId, snapshot, WireJson.WriteMemberFields);
         foreach (var link in _gateways.Values)
         {
-            var targets = Targets(link, m => m != member.Id);
+            var targets = link.TargetsExcept(member.Id);
             if (!targets.IsEmpty)
             {
                 Send(link, new Delivery(DeliveryKind.Message, 0, payload, targets));
             }
         }
-    }
-
-    private static ImmutableArray<string> Targets(GatewayLink link, Func<string, bool> include)
-    {
-        var builder = ImmutableArray.CreateBuilder<string>(link.Members.Count);
-        foreach (var id in link.Members)
-        {
-            if (include(id) && !link.Doomed.Contains(id))
-            {
-                builder.Add(id);
-            }
-        }
-
-        return builder.DrainToImmutable();
     }
 }

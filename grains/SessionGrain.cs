@@ -199,15 +199,14 @@ internal sealed partial class SessionGrain(
         }
 
         _roster.Add(info.ConnectionId, new Member(info, link));
-        link.Members.Add(info.ConnectionId);
+        link.AddMember(info.ConnectionId);
         return true;
     }
 
     private void Remove(Member member)
     {
         _roster.Remove(member.Id);
-        member.Gateway.Members.Remove(member.Id);
-        member.Gateway.Doomed.Remove(member.Id);
+        member.Gateway.RemoveMember(member.Id);
         foreach (var (id, pending) in _pending.Where(p => p.Value.RequesterId == member.Id).ToList())
         {
             _pending.Remove(id);

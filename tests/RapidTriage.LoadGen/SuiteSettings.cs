@@ -37,6 +37,9 @@ internal sealed record SuiteSettings
 
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long the idle connections stay open after they are measured (time to take a heap dump).</summary>
+    public TimeSpan Hold { get; init; } = TimeSpan.Zero;
+
     /// <summary>Divides every count and duration (sessions, connections, seconds) for a short run.</summary>
     public SuiteSettings Quick() => this with
     {

@@ -23,11 +23,12 @@ internal static class SuiteCommand
         var repeats = new Option<int?>("--repeats") { Description = "Runs of each latency rate per target (default 2)." };
         var rates = new Option<string?>("--rates") { Description = "Latency rates, comma-separated (default 1000,5000,10000)." };
         var duration = new Option<double?>("--duration") { Description = "Measured seconds of each latency run (default 8)." };
+        var hold = new Option<int>("--hold") { Description = "Seconds to keep the idle connections open after measuring them (for a heap dump)." };
         var note = new Option<string>("--machine-note") { Description = "Said about the machine in the report.", DefaultValueFactory = _ => "" };
 
         var command = new Command("suite", "Run the load scenarios against each target and write the results as JSON.")
         {
-            targets, output, mode, scenarios, quick, sessions, connections, repeats, rates, duration, note,
+            targets, output, mode, scenarios, quick, sessions, connections, repeats, rates, duration, hold, note,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,6 +44,7 @@ internal static class SuiteCommand
                 Sessions = parse.GetValue(sessions) ?? settings.Sessions,
                 Connections = parse.GetValue(connections) ?? settings.Connections,
                 Repeats = parse.GetValue(repeats) ?? settings.Repeats,
+                Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
                 LatencyRates = parse.GetValue(rates) is { } rateList
                     ? [.. rateList.Split(',').Select(r => double.Parse(r, System.Globalization.CultureInfo.InvariantCulture))]
                     : settings.LatencyRates,

@@ -59,6 +59,11 @@ internal static class ConnectionsScenario
 
         await Task.Delay(settings.Settle, cancellationToken);
         var (rssAfter, heapAfter) = await MeasureAsync(target, counters);
+        if (settings.Hold > TimeSpan.Zero)
+        {
+            Console.WriteLine($"connections {target.Name}: holding {opened} connections for {settings.Hold.TotalSeconds:0} s");
+            await Task.Delay(settings.Hold, cancellationToken);
+        }
 
         started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(clients.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = settings.ConnectConcurrency },
