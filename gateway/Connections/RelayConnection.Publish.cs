@@ -12,11 +12,14 @@ internal sealed partial class RelayConnection
     private const int MaxBatchBytes = 256 * 1024;
 
     // Bounded: a session slower than its sender holds up the receive loop, and TCP pushes back on the client.
+    // Synchronous continuations: a frame that finds the publish loop idle is handled on the receiving
+    // thread, without a hop through the thread pool (the publish loop never writes to this channel).
     private readonly Channel<Inbound> _inbound = Channel.CreateBounded<Inbound>(new BoundedChannelOptions(InboundCapacity)
     {
         SingleReader = true,
         SingleWriter = true,
         FullMode = BoundedChannelFullMode.Wait,
+        AllowSynchronousContinuations = true,
     });
 
     private List<ParsedFrame>? _batch;

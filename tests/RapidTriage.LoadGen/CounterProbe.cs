@@ -19,6 +19,7 @@ internal sealed class CounterProbe : IAsyncDisposable
     private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
     private double _allocated;
     private int _updates;
+    private int _updatesAtReset;
 
     private CounterProbe(EventPipeSession session)
     {
@@ -91,14 +92,14 @@ internal sealed class CounterProbe : IAsyncDisposable
         }
     }
 
-    /// <summary>Bytes allocated since the last <see cref="ResetAllocated"/> (1-second resolution).</summary>
-    public double Allocated
+    /// <summary>Bytes allocated since the last <see cref="ResetAllocated"/> (1-second resolution); null when no report came since.</summary>
+    public double? Allocated
     {
         get
         {
             lock (_gate)
             {
-                return _allocated;
+                return _updates > _updatesAtReset ? _allocated : null;
             }
         }
     }
@@ -108,6 +109,7 @@ internal sealed class CounterProbe : IAsyncDisposable
         lock (_gate)
         {
             _allocated = 0;
+            _updatesAtReset = _updates;
         }
     }
 

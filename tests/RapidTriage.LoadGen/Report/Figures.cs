@@ -5,6 +5,7 @@ internal static class Figures
 {
     public const string Relay = "relay";
     public const string Baseline = "baseline";
+    public const string RelayBefore = "relay-before";
 
     /// <summary>The median run (by p99; the worse of two) of <paramref name="target"/> at <paramref name="rate"/>.</summary>
     public static RunResult? Latency(SuiteResults results, string target, double rate)

@@ -46,9 +46,15 @@ internal static class ReportWriter
         WriteThroughput(md, results);
         WriteSessions(md, results);
         WriteConnections(md, results);
-        if (before is not null)
+        if (Figures.Targets(results).Contains(Figures.RelayBefore))
         {
-            WriteBeforeAfter(md, before, results);
+            WriteBeforeAfter(md, results, Figures.RelayBefore, results,
+                "Both builds measured in this same run, taking turns with the baseline (target `relay-before`: `run.sh --before-ref`).");
+        }
+        else if (before is not null)
+        {
+            WriteBeforeAfter(md, before, Figures.Relay, results,
+                $"Before: run of {before.StartedAt:yyyy-MM-dd HH:mm} UTC (`docs/perf-results/local-before.json`); after: this run.");
         }
 
         if (charts.Count > 0)
@@ -228,17 +234,17 @@ internal static class ReportWriter
         Line(md);
     }
 
-    private static void WriteBeforeAfter(StringBuilder md, SuiteResults before, SuiteResults after)
+    private static void WriteBeforeAfter(StringBuilder md, SuiteResults before, string beforeTarget, SuiteResults after, string how)
     {
         Line(md, "## Relay before and after the optimizations");
         Line(md);
-        Line(md, $"Before: run of {before.StartedAt:yyyy-MM-dd HH:mm} UTC (`docs/perf-results/local-before.json`); after: this run.");
+        Line(md, how);
         Line(md);
         Line(md, "| figure | before | after | after/before |");
         Line(md, "|---|---|---|---|");
         foreach (var rate in Figures.LatencyRates(after))
         {
-            var b = Figures.Latency(before, Figures.Relay, rate);
+            var b = Figures.Latency(before, beforeTarget, rate);
             var a = Figures.Latency(after, Figures.Relay, rate);
             Row(md, $"p50 at {Rate(rate)}", b?.Latency.P50Us, a?.Latency.P50Us, Ms);
             Row(md, $"p99 at {Rate(rate)}", b?.Latency.P99Us, a?.Latency.P99Us, Ms);
@@ -246,11 +252,11 @@ internal static class ReportWriter
             Row(md, $"allocated per message at {Rate(rate)}", b?.AllocatedBytesPerMessage, a?.AllocatedBytesPerMessage, Bytes);
         }
 
-        Row(md, "max sustained, one session", Figures.Throughput(before, Figures.Relay)?.MaxSustainedRate, Figures.Throughput(after, Figures.Relay)?.MaxSustainedRate, Rate);
-        Row(md, "max sustained, many sessions", Figures.Sessions(before, Figures.Relay)?.MaxSustainedRate, Figures.Sessions(after, Figures.Relay)?.MaxSustainedRate, Rate);
-        Row(md, "resident set per idle connection", Figures.Connections(before, Figures.Relay)?.RssBytesPerConnection, Figures.Connections(after, Figures.Relay)?.RssBytesPerConnection, KiB);
-        Row(md, "GC heap per idle connection", Figures.Connections(before, Figures.Relay)?.HeapBytesPerConnection, Figures.Connections(after, Figures.Relay)?.HeapBytesPerConnection, KiB);
-        Row(md, "time to open the idle connections", Figures.Connections(before, Figures.Relay)?.OpenSeconds, Figures.Connections(after, Figures.Relay)?.OpenSeconds, s => s is { } v ? Inv($"{v:0.00} s") : "-");
+        Row(md, "max sustained, one session", Figures.Throughput(before, beforeTarget)?.MaxSustainedRate, Figures.Throughput(after, Figures.Relay)?.MaxSustainedRate, Rate);
+        Row(md, "max sustained, many sessions", Figures.Sessions(before, beforeTarget)?.MaxSustainedRate, Figures.Sessions(after, Figures.Relay)?.MaxSustainedRate, Rate);
+        Row(md, "resident set per idle connection", Figures.Connections(before, beforeTarget)?.RssBytesPerConnection, Figures.Connections(after, Figures.Relay)?.RssBytesPerConnection, KiB);
+        Row(md, "GC heap per idle connection", Figures.Connections(before, beforeTarget)?.HeapBytesPerConnection, Figures.Connections(after, Figures.Relay)?.HeapBytesPerConnection, KiB);
+        Row(md, "time to open the idle connections", Figures.Connections(before, beforeTarget)?.OpenSeconds, Figures.Connections(after, Figures.Relay)?.OpenSeconds, s => s is { } v ? Inv($"{v:0.00} s") : "-");
         Line(md);
     }
 

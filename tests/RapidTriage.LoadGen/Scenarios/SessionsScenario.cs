@@ -18,11 +18,18 @@ internal static class SessionsScenario
             double passed = 0;
             foreach (var rate in settings.SessionRates)
             {
-                var result = await group.RunAsync("sessions", settings.Run, rate, probes.For(target), cancellationToken);
-                Console.WriteLine(Format.Run(result));
-                steps.Add(result);
-                await Task.Delay(settings.Pause, cancellationToken);
-                if (!result.Pass)
+                // A failed step is tried once more (if no socket was lost), so one stray pause does not end the climb.
+                var pass = false;
+                for (var attempt = 0; attempt < 2 && !pass && !group.Broken; attempt++)
+                {
+                    var result = await group.RunAsync("sessions", settings.Run, rate, probes.For(target), cancellationToken);
+                    Console.WriteLine(Format.Run(result));
+                    steps.Add(result);
+                    await Task.Delay(settings.Pause, cancellationToken);
+                    pass = result.Pass;
+                }
+
+                if (!pass)
                 {
                     break;
                 }
