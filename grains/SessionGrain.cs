@@ -25,6 +25,8 @@ internal sealed partial class SessionGrain(
     private bool _dirty;
     private Task _flush = Task.CompletedTask;
     private string? _sessionId;
+    private TimeSpan _tick;
+    private DateTime _lastFlush;
 
     // Cached: GetPrimaryKeyString decodes the grain key into a new string on every call.
     private string SessionId => _sessionId ??= this.GetPrimaryKeyString();
@@ -59,11 +61,12 @@ internal sealed partial class SessionGrain(
         }
 
         await WriteSnapshotAsync(open: true);
+        _lastFlush = DateTime.UtcNow;
 
-        var tick = TimeSpan.FromTicks(Math.Max(
+        _tick = TimeSpan.FromTicks(Math.Max(
             TimeSpan.FromMilliseconds(50).Ticks,
             Math.Min(Math.Min(_options.History.FlushInterval.Ticks, _options.CommandTimeout.Ticks / 4), TimeSpan.FromSeconds(1).Ticks)));
-        this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(tick, tick) { KeepAlive = false });
+        this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_tick, _tick) { KeepAlive = false });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

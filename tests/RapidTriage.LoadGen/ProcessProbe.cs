@@ -27,6 +27,12 @@ internal static class ProcessProbe
         return null;
     }
 
+    /// <summary>The machine's one-minute load average (runnable threads; this machine has 2 cores), or null.</summary>
+    public static double? LoadAverage() =>
+        File.Exists("/proc/loadavg")
+            ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture)
+            : null;
+
     /// <summary>User plus system CPU seconds the process has used, or null when unknown.</summary>
     public static double? CpuSeconds(int? pid)
     {

@@ -39,7 +39,8 @@ internal sealed record RunResult(
     double? GeneratorCpuPercent,
     double? AllocatedBytesPerMessage,
     double ProducerMaxLagMs,
-    bool Pass);
+    bool Pass,
+    double? LoadAverage = null);
 
 /// <summary>The highest offered rate one session sustained while its p99 stayed under the limit.</summary>
 internal sealed record ThroughputResult(string Target, double P99LimitMs, double MaxSustainedRate, List<RunResult> Steps);
@@ -52,7 +53,8 @@ internal sealed record SessionsResult(
     int Connected,
     double ConnectSeconds,
     double MaxSustainedRate,
-    List<RunResult> Steps);
+    List<RunResult> Steps,
+    double MaxDeliveredRate = 0);
 
 /// <summary>Idle connections on one gateway: time to open them and the memory each costs the server.</summary>
 internal sealed record ConnectionsResult(

@@ -75,6 +75,7 @@ internal sealed class SessionGroup : IAsyncDisposable
         var payload = new Payload(settings.MessageBytes);
         var startN = _nextN;
 
+        var load = ProcessProbe.LoadAverage();
         var serverCpu = ProcessProbe.CpuSeconds(_target.Pid);
         var ownCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
         counters?.ResetAllocated();
@@ -118,7 +119,8 @@ internal sealed class SessionGroup : IAsyncDisposable
             ownCpuUsed is { } own ? Math.Round(own / seconds * 100, 1) : null,
             allocatedPerMessage is { } a ? Math.Round(a) : null,
             Math.Round(paced.MaxLagMs, 2),
-            pass);
+            pass,
+            load);
     }
 
     public async ValueTask DisposeAsync()

@@ -65,6 +65,14 @@ internal static class SuiteCommand
     {
         var results = new SuiteResults(mode, DateTimeOffset.UtcNow, MachineInfoReader.Read(note), settings.Describe(), [], [], [], []);
         await using var probes = new Probes(targets);
+
+        // Idle connections first: resident memory only grows, so its before/after delta must come from
+        // processes that have not yet been through the load scenarios.
+        if (settings.Scenarios.Contains("connections"))
+        {
+            results.Connections.AddRange(await ConnectionsScenario.RunAsync(targets, settings, probes, cancellationToken));
+        }
+
         if (settings.Scenarios.Contains("latency"))
         {
             results.Latency.AddRange(await LatencyScenario.RunAsync(targets, settings, probes, cancellationToken));
@@ -78,11 +86,6 @@ internal static class SuiteCommand
         if (settings.Scenarios.Contains("sessions"))
         {
             results.Sessions.AddRange(await SessionsScenario.RunAsync(targets, settings, probes, cancellationToken));
-        }
-
-        if (settings.Scenarios.Contains("connections"))
-        {
-            results.Connections.AddRange(await ConnectionsScenario.RunAsync(targets, settings, probes, cancellationToken));
         }
 
         return results;

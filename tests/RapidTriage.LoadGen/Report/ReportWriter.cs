@@ -141,11 +141,11 @@ internal static class ReportWriter
         Line(md);
         Line(md, "All runs:");
         Line(md);
-        Line(md, "| rate | target | achieved | p50 | p99 | p99.9 | lost | closes | errors | generator CPU |");
-        Line(md, "|---|---|---|---|---|---|---|---|---|---|");
+        Line(md, "| rate | target | achieved | p50 | p99 | p99.9 | lost | closes | errors | generator CPU | load average |");
+        Line(md, "|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var run in r.Latency)
         {
-            Line(md, $"| {Rate(run.OfferedRate)} | {run.Target} | {Rate(run.AchievedRate)} | {Ms(run.Latency.P50Us)} | {Ms(run.Latency.P99Us)} | {Ms(run.Latency.P999Us)} | {run.Lost} | {run.ServerCloses.Count} | {run.Errors} | {Pct(run.GeneratorCpuPercent)} |");
+            Line(md, $"| {Rate(run.OfferedRate)} | {run.Target} | {Rate(run.AchievedRate)} | {Ms(run.Latency.P50Us)} | {Ms(run.Latency.P99Us)} | {Ms(run.Latency.P999Us)} | {run.Lost} | {run.ServerCloses.Count} | {run.Errors} | {Pct(run.GeneratorCpuPercent)} | {Load(run.LoadAverage)} |");
         }
 
         Line(md);
@@ -185,13 +185,15 @@ internal static class ReportWriter
         var baseline = Figures.Sessions(r, Figures.Baseline)?.MaxSustainedRate;
         Line(md, $"## 2b. Many sessions at once: {r.Sessions[0].Sessions} sessions x {r.Sessions[0].ConnectionsPerSession} connections");
         Line(md);
-        Line(md, "One producer and two consumers per session; message n goes out through session n mod sessions. Rates are aggregate.");
+        Line(md, "One producer and two consumers per session; message n goes out through session n mod sessions. Rates are aggregate;");
+        Line(md, "the climb goes on while everything is delivered (nothing lost or closed, producers on schedule), whatever the p99.");
         Line(md);
-        Line(md, "| target | connected | connect time | max sustained (aggregate) | relay/baseline |");
-        Line(md, "|---|---|---|---|---|");
+        var baselineDelivered = Figures.Sessions(r, Figures.Baseline)?.MaxDeliveredRate;
+        Line(md, "| target | connected | connect time | max with p99 < 50 ms | relay/baseline | max delivered in full | relay/baseline |");
+        Line(md, "|---|---|---|---|---|---|---|");
         foreach (var s in r.Sessions)
         {
-            Line(md, $"| {s.Target} | {s.Connected:N0} | {s.ConnectSeconds:0.00} s | {Rate(s.MaxSustainedRate)} | {X(Figures.Ratio(s.MaxSustainedRate, baseline))} |");
+            Line(md, $"| {s.Target} | {s.Connected:N0} | {s.ConnectSeconds:0.00} s | {Rate(s.MaxSustainedRate)} | {X(Figures.Ratio(s.MaxSustainedRate, baseline))} | {Rate(s.MaxDeliveredRate)} | {X(Figures.Ratio(s.MaxDeliveredRate, baselineDelivered))} |");
         }
 
         Line(md);
@@ -200,11 +202,11 @@ internal static class ReportWriter
 
     private static void WriteSteps(StringBuilder md, IEnumerable<RunResult> steps)
     {
-        Line(md, "| target | offered | achieved | p50 | p99 | p99.9 | lost | closes | server CPU | CPU/msg | alloc/msg | result |");
-        Line(md, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Line(md, "| target | offered | achieved | p50 | p99 | p99.9 | lost | closes | server CPU | CPU/msg | alloc/msg | load average | result |");
+        Line(md, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in steps)
         {
-            Line(md, $"| {s.Target} | {Rate(s.OfferedRate)} | {Rate(s.AchievedRate)} | {Ms(s.Latency.P50Us)} | {Ms(s.Latency.P99Us)} | {Ms(s.Latency.P999Us)} | {s.Lost} | {s.ServerCloses.Count} | {Pct(s.ServerCpuPercent)} | {Us(s.ServerCpuUsPerMessage)} | {Bytes(s.AllocatedBytesPerMessage)} | {(s.Pass ? "pass" : "fail")} |");
+            Line(md, $"| {s.Target} | {Rate(s.OfferedRate)} | {Rate(s.AchievedRate)} | {Ms(s.Latency.P50Us)} | {Ms(s.Latency.P99Us)} | {Ms(s.Latency.P999Us)} | {s.Lost} | {s.ServerCloses.Count} | {Pct(s.ServerCpuPercent)} | {Us(s.ServerCpuUsPerMessage)} | {Bytes(s.AllocatedBytesPerMessage)} | {Load(s.LoadAverage)} | {(s.Pass ? "pass" : "fail")} |");
         }
 
         Line(md);
@@ -253,7 +255,8 @@ internal static class ReportWriter
         }
 
         Row(md, "max sustained, one session", Figures.Throughput(before, beforeTarget)?.MaxSustainedRate, Figures.Throughput(after, Figures.Relay)?.MaxSustainedRate, Rate);
-        Row(md, "max sustained, many sessions", Figures.Sessions(before, beforeTarget)?.MaxSustainedRate, Figures.Sessions(after, Figures.Relay)?.MaxSustainedRate, Rate);
+        Row(md, "max with p99 < 50 ms, many sessions", Figures.Sessions(before, beforeTarget)?.MaxSustainedRate, Figures.Sessions(after, Figures.Relay)?.MaxSustainedRate, Rate);
+        Row(md, "max delivered in full, many sessions", Figures.Sessions(before, beforeTarget)?.MaxDeliveredRate, Figures.Sessions(after, Figures.Relay)?.MaxDeliveredRate, Rate);
         Row(md, "resident set per idle connection", Figures.Connections(before, beforeTarget)?.RssBytesPerConnection, Figures.Connections(after, Figures.Relay)?.RssBytesPerConnection, KiB);
         Row(md, "GC heap per idle connection", Figures.Connections(before, beforeTarget)?.HeapBytesPerConnection, Figures.Connections(after, Figures.Relay)?.HeapBytesPerConnection, KiB);
         Row(md, "time to open the idle connections", Figures.Connections(before, beforeTarget)?.OpenSeconds, Figures.Connections(after, Figures.Relay)?.OpenSeconds, s => s is { } v ? Inv($"{v:0.00} s") : "-");
@@ -304,6 +307,8 @@ internal static class ReportWriter
     private static string KiB(double? bytes) => bytes is { } b ? Inv($"{b / 1024:0.0} KiB") : "-";
 
     private static string MiB(long? bytes) => bytes is { } b ? Inv($"{b / 1048576.0:0} MiB") : "-";
+
+    private static string Load(double? load) => load is { } l ? Inv($"{l:0.0}") : "-";
 
     private static string Met(bool? met) => met == true ? "**yes**" : "no";
 

@@ -10,6 +10,7 @@ namespace RapidTriage.LoadGen.Scenarios;
 internal static class ConnectionsScenario
 {
     private const int IdleBuffer = 1024;
+    private const int WarmUpSessions = 50;
 
     public static async Task<List<ConnectionsResult>> RunAsync(IReadOnlyList<Target> targets, SuiteSettings settings, Probes probes, CancellationToken cancellationToken)
     {
@@ -25,6 +26,11 @@ internal static class ConnectionsScenario
 
     private static async Task<ConnectionsResult> RunOneAsync(Target target, SuiteSettings settings, CounterProbe? counters, CancellationToken cancellationToken)
     {
+        // A short warm-up first, so that code compiled and pools filled on first use are not counted per connection.
+        await using (await SessionGroup.ConnectAsync(target, WarmUpSessions, 3, settings.ConnectConcurrency, cancellationToken))
+        {
+        }
+
         var (rssBefore, heapBefore) = await MeasureAsync(target, counters);
         var clients = new LoadClient?[settings.Connections];
         var failed = 0;
