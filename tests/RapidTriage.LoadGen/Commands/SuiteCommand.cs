@@ -73,6 +73,13 @@ internal static class SuiteCommand
             results.Connections.AddRange(await ConnectionsScenario.RunAsync(targets, settings, probes, cancellationToken));
         }
 
+        // Warm-up, not measured: the first seconds of load also pay for compiling code (tiered JIT).
+        foreach (var target in targets)
+        {
+            await using var group = await SessionGroup.ConnectAsync(target, 1, settings.Consumers, 1, cancellationToken);
+            await group.RunAsync("warm-up", settings.Run with { WarmupSeconds = 0, DurationSeconds = 3 }, 2000, null, cancellationToken);
+        }
+
         if (settings.Scenarios.Contains("latency"))
         {
             results.Latency.AddRange(await LatencyScenario.RunAsync(targets, settings, probes, cancellationToken));
