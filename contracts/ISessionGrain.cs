@@ -21,6 +21,12 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<PublishResult> Publish(InboundEnvelope envelope);
 
     /// <summary>
+    /// Routes envelopes from one member in order, with the results consecutive <see cref="Publish"/> calls
+    /// would give; a gateway sends what one socket has queued as one call instead of one call each.
+    /// </summary>
+    Task<ImmutableArray<PublishResult>> PublishBatch(ImmutableArray<InboundEnvelope> envelopes);
+
+    /// <summary>
     /// A gateway's periodic proof of life for the connections it holds in this session. Members of a
     /// gateway that stops renewing leave the roster when its subscription expires. A session that lost its
     /// roster (its node went away) rebuilds it from these, quietly, and first sends each re-added member the

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text.Json;
 
 namespace RapidTriage.Contracts;
@@ -9,6 +10,9 @@ public static class WireJson
 {
     /// <summary>The <c>metadata.source</c> of frames the relay makes.</summary>
     public const string RelaySource = "relay";
+
+    private static readonly long IdPrefix = Random.Shared.NextInt64(1L << 40);
+    private static long _idCounter;
 
     /// <summary>Writes a server envelope: <c>type</c>, <c>id</c>, <c>timestamp</c>, <c>data</c>, <c>metadata</c>.</summary>
     public static byte[] Envelope<TState>(string type, string? id, string sessionId, TState state, Action<Utf8JsonWriter, TState> writeData)
@@ -93,8 +97,20 @@ public static class WireJson
         _ => "tunnel",
     };
 
-    /// <summary>A short unique id for frames the relay makes.</summary>
-    public static string NewId() => "rt_" + Guid.NewGuid().ToString("N")[..20];
+    /// <summary>
+    /// A short unique id for frames the relay makes: <c>rt_</c> and 20 hex digits, a random per-process
+    /// prefix (40 bits) and a counter (40 bits).
+    /// </summary>
+    /// <remarks>
+    /// Not a new <see cref="Guid"/> per id: that costs a system call for random bytes (about 2 µs here),
+    /// and gateways name every event a client sends without an id.
+    /// </remarks>
+    public static string NewId() => string.Create(23, Interlocked.Increment(ref _idCounter), static (chars, counter) =>
+    {
+        "rt_".CopyTo(chars);
+        IdPrefix.TryFormat(chars[3..], out _, "x10", CultureInfo.InvariantCulture);
+        (counter & 0xFF_FFFF_FFFF).TryFormat(chars[13..], out _, "x10", CultureInfo.InvariantCulture);
+    });
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
     {

@@ -39,13 +39,13 @@ internal sealed partial class SessionGrain
     {
         link.Pending.Clear();
         link.PendingBytes = 0;
-        var targets = Targets(link, _ => true);
+        var targets = link.TargetsExcept(null);
         if (targets.IsEmpty)
         {
             return;
         }
 
-        link.Doomed.UnionWith(targets);
+        link.Doom(targets);
         link.Pending.Add(new Delivery(DeliveryKind.Overflow, 0, [], targets));
         LogGatewayOverflow(SessionId, link.GatewayId, targets.Length);
     }

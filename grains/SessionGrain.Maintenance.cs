@@ -9,9 +9,11 @@ internal sealed partial class SessionGrain
         var now = DateTime.UtcNow;
         ExpireGateways(now);
         TimeOutCommands(now);
-        if (_dirty && _flush.IsCompleted)
+        // At most once per FlushInterval (within half a tick: with the default 1 s interval that is every tick).
+        if (_dirty && _flush.IsCompleted && now - _lastFlush + (_tick / 2) >= _options.History.FlushInterval)
         {
             // Not awaited: the write overlaps later turns instead of stalling the session for its length.
+            _lastFlush = now;
             _flush = FlushAsync();
         }
 

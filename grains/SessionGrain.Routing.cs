@@ -5,21 +5,33 @@ namespace RapidTriage.Grains;
 
 internal sealed partial class SessionGrain
 {
-    public Task<PublishResult> Publish(InboundEnvelope envelope)
+    public Task<PublishResult> Publish(InboundEnvelope envelope) => Task.FromResult(PublishOne(envelope));
+
+    public Task<ImmutableArray<PublishResult>> PublishBatch(ImmutableArray<InboundEnvelope> envelopes)
+    {
+        var results = ImmutableArray.CreateBuilder<PublishResult>(envelopes.Length);
+        foreach (var envelope in envelopes)
+        {
+            results.Add(PublishOne(envelope));
+        }
+
+        return Task.FromResult(results.MoveToImmutable());
+    }
+
+    private PublishResult PublishOne(InboundEnvelope envelope)
     {
         if (!_roster.TryGetValue(envelope.SenderConnectionId, out var sender))
         {
-            return Task.FromResult(new PublishResult(PublishStatus.NotMember, 0));
+            return new PublishResult(PublishStatus.NotMember, 0);
         }
 
         sender.LastSeen = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var result = envelope.Kind switch
+        return envelope.Kind switch
         {
             EnvelopeKind.Event => PublishEvent(envelope),
             EnvelopeKind.Command => PublishCommand(envelope),
             _ => PublishResponse(envelope),
         };
-        return Task.FromResult(result);
     }
 
     private PublishResult PublishEvent(InboundEnvelope envelope)
@@ -32,7 +44,7 @@ internal sealed partial class SessionGrain
 
         foreach (var link in _gateways.Values)
         {
-            var targets = Targets(link, m => m != envelope.SenderConnectionId);
+            var targets = link.TargetsExcept(envelope.SenderConnectionId);
             if (!targets.IsEmpty)
             {
                 Send(link, new Delivery(DeliveryKind.Event, seq, stored.Payload, targets));
@@ -117,25 +129,11 @@ internal sealed partial class SessionGrain
         var payload = WireJson.Envelope(type, null, SessionId, snapshot, WireJson.WriteMemberFields);
         foreach (var link in _gateways.Values)
         {
-            var targets = Targets(link, m => m != member.Id);
+            var targets = link.TargetsExcept(member.Id);
             if (!targets.IsEmpty)
             {
                 Send(link, new Delivery(DeliveryKind.Message, 0, payload, targets));
             }
         }
-    }
-
-    private static ImmutableArray<string> Targets(GatewayLink link, Func<string, bool> include)
-    {
-        var builder = ImmutableArray.CreateBuilder<string>(link.Members.Count);
-        foreach (var id in link.Members)
-        {
-            if (include(id) && !link.Doomed.Contains(id))
-            {
-                builder.Add(id);
-            }
-        }
-
-        return builder.DrainToImmutable();
     }
 }

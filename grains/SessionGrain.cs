@@ -32,8 +32,12 @@ internal sealed partial class SessionGrain(
     private bool _dirty;
     private Task _flush = Task.CompletedTask;
     private long _reportedHistoryBytes;
+    private string? _sessionId;
+    private TimeSpan _tick;
+    private DateTime _lastFlush;
 
-    private string SessionId => this.GetPrimaryKeyString();
+    // Cached: GetPrimaryKeyString decodes the grain key into a new string on every call.
+    private string SessionId => _sessionId ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -68,11 +72,12 @@ internal sealed partial class SessionGrain(
         metrics.Activated();
         metrics.HistoryBytes(ref _reportedHistoryBytes, _history.Bytes);
         LogActivated(SessionId, _epoch, _lastSeq, _history.Count);
+        _lastFlush = DateTime.UtcNow;
 
-        var tick = TimeSpan.FromTicks(Math.Max(
+        _tick = TimeSpan.FromTicks(Math.Max(
             TimeSpan.FromMilliseconds(50).Ticks,
             Math.Min(Math.Min(_options.History.FlushInterval.Ticks, _options.CommandTimeout.Ticks / 4), TimeSpan.FromSeconds(1).Ticks)));
-        this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(tick, tick) { KeepAlive = false });
+        this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_tick, _tick) { KeepAlive = false });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -263,15 +268,14 @@ internal sealed partial class SessionGrain(
         }
 
         _roster.Add(info.ConnectionId, new Member(info, link));
-        link.Members.Add(info.ConnectionId);
+        link.AddMember(info.ConnectionId);
         return true;
     }
 
     private void Remove(Member member)
     {
         _roster.Remove(member.Id);
-        member.Gateway.Members.Remove(member.Id);
-        member.Gateway.Doomed.Remove(member.Id);
+        member.Gateway.RemoveMember(member.Id);
         foreach (var (id, pending) in _pending.Where(p => p.Value.RequesterId == member.Id).ToList())
         {
             _pending.Remove(id);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using RapidTriage.Contracts;
 using RapidTriage.Gateway.Envelopes;
 
 namespace RapidTriage.Gateway.Connections;
@@ -8,27 +7,43 @@ namespace RapidTriage.Gateway.Connections;
 internal sealed partial class RelayConnection
 {
     private const int InitialReceiveBuffer = 4 * 1024;
-    private const int RetainedReceiveBuffer = 64 * 1024;
 
+    /// <summary>
+    /// Reads frames and hands them, in order, to the publish loop; it never waits on the session, so a
+    /// burst of frames reaches the session as one call. Between frames it holds no buffer: a zero-byte
+    /// read waits for the next one (an idle socket costs no receive buffer).
+    /// </summary>
     private async Task ReceiveLoopAsync()
     {
         var max = _services.Options.MaxMessageSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        byte[]? buffer = null;
         var length = 0;
+        var inMessage = false;
         var draining = false;
         try
         {
             while (true)
             {
-                if (length == buffer.Length)
+                Memory<byte> target;
+                if (buffer is null && !inMessage && !draining)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    target = Memory<byte>.Empty;
+                }
+                else
+                {
+                    buffer ??= ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    target = buffer.AsMemory(length);
                 }
 
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _abort.Token);
+                var result = await _socket.ReceiveAsync(target, _abort.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     var code = _socket.CloseStatus is { } status ? (int)status : CloseCodes.Normal;
@@ -43,9 +58,11 @@ internal sealed partial class RelayConnection
                     continue;
                 }
 
+                inMessage = !result.EndOfMessage;
+
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    RequestClose(CloseCodes.UnsupportedData, "binary frames are not supported; send UTF-8 JSON text");
+                    await HandOnAsync(Inbound.Close(CloseCodes.UnsupportedData, "binary frames are not supported; send UTF-8 JSON text"));
                     draining = true;
                     length = 0;
                     continue;
@@ -54,7 +71,7 @@ internal sealed partial class RelayConnection
                 length += result.Count;
                 if (length > max)
                 {
-                    RequestClose(CloseCodes.MessageTooBig, $"message larger than maxMessageSize ({max} bytes)");
+                    await HandOnAsync(Inbound.Close(CloseCodes.MessageTooBig, $"message larger than maxMessageSize ({max} bytes)"));
                     draining = true;
                     length = 0;
                     continue;
@@ -65,14 +82,11 @@ internal sealed partial class RelayConnection
                     continue;
                 }
 
-                await HandleFrameSafelyAsync(buffer.AsMemory(0, length));
+                // The frame's buffer now belongs to the publish loop, which returns it to the pool.
+                var frame = buffer ?? [];
+                buffer = null;
+                await HandOnAsync(Admit(frame, length));
                 length = 0;
-                draining = _close is not null;
-                if (buffer.Length > RetainedReceiveBuffer)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -81,108 +95,35 @@ internal sealed partial class RelayConnection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>One bad frame must never end the connection or the gateway: a surprise is logged and answered.</summary>
-    private async Task HandleFrameSafelyAsync(ReadOnlyMemory<byte> frame)
-    {
-        try
-        {
-            await HandleFrameAsync(frame);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogFrameFailed(ex, SessionId, ConnectionId);
-            SendError(new FrameError(ErrorCodes.InvalidMessage, "The frame could not be processed.", EnvelopeParser.PeekId(frame.Span)));
-        }
-    }
-
-    private async Task HandleFrameAsync(ReadOnlyMemory<byte> frame)
-    {
-        if (!_bucket.TryTake())
-        {
-            _services.Metrics.RateLimited();
-            if (_bucket.LimitedFor >= _services.Options.RateLimit.CloseAfter)
+            if (buffer is not null)
             {
-                RequestClose(CloseCodes.PolicyViolation, "rate limit exceeded for too long");
-                return;
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            SendError(new FrameError(ErrorCodes.RateLimited,
-                $"Over the rate limit ({_services.Options.RateLimit.PermitsPerSecond}/s, burst {_services.Options.RateLimit.Burst}); message not relayed.",
-                EnvelopeParser.PeekId(frame.Span)));
-            return;
-        }
-
-        var stamp = new StampContext(SessionId, ConnectionId, Source);
-        if (!_services.Parser.TryParse(frame, stamp, out var parsed, out var error))
-        {
-            SendError(error);
-            return;
-        }
-
-        _services.Metrics.Received(parsed.Type);
-
-        if (parsed.Type != MessageTypes.ConnectionInit)
-        {
-            // Any other first message means the client is not about to ask for a recovery.
-            ReleaseHeld(null);
-        }
-
-        if (parsed.IsControl)
-        {
-            await HandleControlAsync(parsed);
-        }
-        else
-        {
-            await PublishAsync(parsed);
+            _inbound.Writer.TryComplete();
         }
     }
 
-    private async Task PublishAsync(ParsedFrame parsed)
+    /// <summary>The rate limit, judged as frames arrive: a frame over it becomes its error (or the 1008 close).</summary>
+    private Inbound Admit(byte[] frame, int length)
     {
-        var envelope = new InboundEnvelope(parsed.Kind, parsed.Type, parsed.Id, ConnectionId, parsed.Payload!);
-        PublishResult result;
-        try
+        if (_bucket.TryTake())
         {
-            result = await _session.Publish(envelope);
-            if (result.Status == PublishStatus.NotMember)
-            {
-                // The session lost its roster (its silo went away) or expired this gateway: put back every
-                // connection this gateway holds in it, each with the events it missed, then try once more. A
-                // connection that cannot continue without a gap is closed with 1012 by the renewal instead.
-                await _services.Renewer.RenewAsync(SessionId);
-                result = await _session.Publish(envelope);
-            }
-        }
-        catch (Exception ex)
-        {
-            LogPublishFailed(ex, SessionId, ConnectionId);
-            SendError(new FrameError(ErrorCodes.Unavailable, "The session is unavailable right now; the message was not relayed. Retry.", parsed.Id));
-            return;
+            return Inbound.Frame(frame, length);
         }
 
-        switch (result.Status)
+        _services.Metrics.RateLimited();
+        var refId = EnvelopeParser.PeekId(frame.AsSpan(0, length));
+        ReleaseBuffer(frame);
+        if (_bucket.LimitedFor >= _services.Options.RateLimit.CloseAfter)
         {
-            case PublishStatus.NoHandler:
-                SendError(new FrameError(ErrorCodes.NoHandler, $"No member of this session can serve {parsed.Type}.", parsed.Id));
-                break;
-            case PublishStatus.Accepted when parsed.Type == MessageTypes.ClearLogs:
-                Send(ServerFrames.Simple(MessageTypes.ClearLogsAck, SessionId, parsed.Id));
-                break;
-            case PublishStatus.NotMember:
-                SendError(new FrameError(ErrorCodes.Unavailable, "This connection is not in the session's roster; reconnect.", parsed.Id));
-                break;
-            default:
-                break;
+            return Inbound.Close(CloseCodes.PolicyViolation, "rate limit exceeded for too long");
         }
+
+        return Inbound.Refusal(new FrameError(ErrorCodes.RateLimited,
+            $"Over the rate limit ({_services.Options.RateLimit.PermitsPerSecond}/s, burst {_services.Options.RateLimit.Burst}); message not relayed.",
+            refId));
     }
 
-    private void SendError(FrameError error)
-    {
-        _services.Metrics.Error(error.Code);
-        Send(ServerFrames.Error(SessionId, error));
-    }
+    private ValueTask HandOnAsync(Inbound item) => _inbound.Writer.WriteAsync(item, _abort.Token);
 }

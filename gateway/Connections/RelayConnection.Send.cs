@@ -131,6 +131,9 @@ internal sealed partial class RelayConnection
             _held.Clear();
             _heldBytes = 0;
         }
+
+        // Its work is done; an idle connection should not keep a timer alive.
+        Interlocked.Exchange(ref _graceTimer, null)?.Dispose();
     }
 
     private void EnqueueLocked(Outbound item, bool isEvent)

@@ -93,7 +93,18 @@ internal sealed partial class RelayConnection : IDisposable
             LogOpened(SessionId, ConnectionId, Member.Role);
 
             var sending = SendLoopAsync();
-            await ReceiveLoopAsync();
+            var publishing = PublishLoopAsync();
+            try
+            {
+                await ReceiveLoopAsync();
+            }
+            finally
+            {
+                // Everything received is handled before the connection leaves its session.
+                _inbound.Writer.TryComplete();
+                await publishing;
+            }
+
             RequestClose(CloseCodes.Normal, "");
             await sending;
         }

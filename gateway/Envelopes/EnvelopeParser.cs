@@ -13,7 +13,23 @@ namespace RapidTriage.Gateway.Envelopes;
 /// </summary>
 internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedactor redactor, TimeProvider clock)
 {
+    private const int ScratchBytes = 4 * 1024;
+    private const int MaxRetainedScratchBytes = 64 * 1024;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    private static readonly (byte[] Utf8, string Name)[] KnownTypes = [.. new[]
+    {
+        "console-log", "console-error", "network-request", "network-error", "element-selected", "page-navigated",
+        MessageTypes.ScreenshotRequest, MessageTypes.ScreenshotResponse, MessageTypes.ClearLogs, MessageTypes.Heartbeat,
+        MessageTypes.ConnectionInit, MessageTypes.ConnectionClose, MessageTypes.HistoryRequest, MessageTypes.AuthRefresh,
+    }.Select(t => (System.Text.Encoding.UTF8.GetBytes(t), t))];
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _scratch;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _scratchWriter;
+
     private readonly long _maxAgeMs = (long)options.Value.MaxMessageAge.TotalMilliseconds;
 
     public bool TryParse(ReadOnlyMemory<byte> frame, in StampContext stamp, out ParsedFrame parsed, out FrameError error)
@@ -105,7 +121,7 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
         }
 
         if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String
-            || typeElement.GetString() is not { Length: > 0 } type)
+            || (KnownType(typeElement) ?? typeElement.GetString()) is not { Length: > 0 } type)
         {
             error = new FrameError(ErrorCodes.InvalidMessage, "A frame needs a non-empty string \"type\".", id);
             return false;
@@ -160,6 +176,20 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
         return true;
     }
 
+    /// <summary>The shared string of a type the relay knows, so routine frames allocate no <c>type</c> string.</summary>
+    private static string? KnownType(JsonElement type)
+    {
+        foreach (var (utf8, name) in KnownTypes)
+        {
+            if (type.ValueEquals(utf8))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Receivers' JSON parsers disagree on repeated names (first wins, last wins, or an error), so a frame
     /// that repeats a member the relay routes or stamps by is refused rather than read two ways.
@@ -185,57 +215,77 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
     /// <summary>Writes the forwarded envelope; <paramref name="newId"/> and <paramref name="newTimestamp"/> are set only when the client left them out.</summary>
     private byte[] Stamp(JsonElement root, string? newId, long? newTimestamp, JsonElement metadata, EnvelopeKind kind, in StampContext stamp)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // One writer and buffer per thread, reused: a fresh ArrayBufferWriter grew four times per 300-byte
+        // event (the writer asks for the worst-case escaped size), which was half of all bytes the relay
+        // allocated per message. Stamping never awaits, so a thread-static pair is never shared.
+        var buffer = _scratch ??= new ArrayBufferWriter<byte>(ScratchBytes);
+        buffer.ResetWrittenCount();
+        var writer = _scratchWriter;
+        if (writer is null)
         {
-            writer.WriteStartObject();
-            foreach (var property in root.EnumerateObject())
-            {
-                if (property.NameEquals("metadata") || (kind == EnvelopeKind.Event && property.NameEquals("seq")))
-                {
-                    continue;
-                }
+            writer = _scratchWriter = new Utf8JsonWriter(buffer);
+        }
+        else
+        {
+            writer.Reset(buffer);
+        }
 
-                if (property.NameEquals("data") && redactor.Applies(property.Value))
-                {
-                    writer.WritePropertyName(property.Name);
-                    redactor.WriteRedacted(writer, property.Value);
-                }
-                else
+        writer.WriteStartObject();
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.NameEquals("metadata") || (kind == EnvelopeKind.Event && property.NameEquals("seq")))
+            {
+                continue;
+            }
+
+            if (property.NameEquals("data") && redactor.Applies(property.Value))
+            {
+                writer.WritePropertyName("data"u8);
+                redactor.WriteRedacted(writer, property.Value);
+            }
+            else
+            {
+                property.WriteTo(writer);
+            }
+        }
+
+        if (newId is not null)
+        {
+            writer.WriteString("id"u8, newId);
+        }
+
+        if (newTimestamp is { } filled)
+        {
+            writer.WriteNumber("timestamp"u8, filled);
+        }
+
+        writer.WriteStartObject("metadata"u8);
+        if (metadata.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in metadata.EnumerateObject())
+            {
+                if (!property.NameEquals("sessionId") && !property.NameEquals("connectionId") && !property.NameEquals("source"))
                 {
                     property.WriteTo(writer);
                 }
             }
-
-            if (newId is not null)
-            {
-                writer.WriteString("id", newId);
-            }
-
-            if (newTimestamp is { } filled)
-            {
-                writer.WriteNumber("timestamp", filled);
-            }
-
-            writer.WriteStartObject("metadata");
-            if (metadata.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var property in metadata.EnumerateObject())
-                {
-                    if (!property.NameEquals("sessionId") && !property.NameEquals("connectionId") && !property.NameEquals("source"))
-                    {
-                        property.WriteTo(writer);
-                    }
-                }
-            }
-
-            writer.WriteString("sessionId", stamp.SessionId);
-            writer.WriteString("connectionId", stamp.ConnectionId);
-            writer.WriteString("source", stamp.Source);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        writer.WriteString("sessionId"u8, stamp.SessionId);
+        writer.WriteString("connectionId"u8, stamp.ConnectionId);
+        writer.WriteString("source"u8, stamp.Source);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+
+        var payload = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxRetainedScratchBytes)
+        {
+            // A rare large frame (up to maxMessageSize) does not pin its buffer to the thread.
+            _scratch = null;
+            _scratchWriter = null;
+        }
+
+        return payload;
     }
 }

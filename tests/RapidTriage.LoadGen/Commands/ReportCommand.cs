@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Text.Json;
+using RapidTriage.LoadGen.Report;
+
+namespace RapidTriage.LoadGen.Commands;
+
+/// <summary><c>report</c>: turns results JSON into <c>docs/performance.md</c> and its PNG charts.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var results = new Option<string>("--results") { Description = "Results JSON written by suite.", Required = true };
+        var before = new Option<string?>("--before") { Description = "Results JSON from before the optimizations, for a before/after table." };
+        var output = new Option<string>("--out") { Description = "The Markdown file to write.", Required = true };
+        var charts = new Option<string>("--charts") { Description = "Directory for the PNG charts (gnuplot must be installed).", Required = true };
+        var benchmarks = new Option<string?>("--benchmarks") { Description = "Directory of BenchmarkDotNet *-report-github.md files to include." };
+        var notes = new Option<string?>("--notes") { Description = "A hand-written Markdown file included as the analysis section." };
+        var command = new Command("report", "Write the Markdown performance report with charts.") { results, before, output, charts, benchmarks, notes };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var current = await ReadAsync(parse.GetValue(results)!, cancellationToken);
+            var previous = parse.GetValue(before) is { } path && File.Exists(path) ? await ReadAsync(path, cancellationToken) : null;
+            var outPath = parse.GetValue(output)!;
+            var chartDir = parse.GetValue(charts)!;
+            Directory.CreateDirectory(chartDir);
+            var chartNames = Charts.Draw(current, chartDir);
+            var relative = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFullPath(chartDir));
+            var markdown = ReportWriter.Write(current, previous, chartNames.Select(c => (c.Title, Path.Combine(relative, c.File))).ToList(),
+                parse.GetValue(benchmarks), parse.GetValue(notes));
+            await File.WriteAllTextAsync(outPath, markdown, cancellationToken);
+            Console.WriteLine($"report: {outPath} ({chartNames.Count} charts)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<SuiteResults> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<SuiteResults>(stream, Json.Options, cancellationToken)
+            ?? throw new InvalidDataException($"{path} holds no results");
+    }
+}

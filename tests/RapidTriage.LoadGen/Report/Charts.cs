@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace RapidTriage.LoadGen.Report;
+
+/// <summary>Draws the report's PNG charts with gnuplot (Debian <c>gnuplot-nox</c>, cairo terminal), offline.</summary>
+internal static class Charts
+{
+    private const string Terminal = "set terminal pngcairo size 900,460 font 'sans,10' noenhanced";
+
+    public static List<(string Title, string File)> Draw(SuiteResults results, string directory)
+    {
+        var drawn = new List<(string, string)>();
+        var work = Directory.CreateTempSubdirectory("rt-charts-");
+        try
+        {
+            var targets = Figures.Targets(results).ToList();
+            Add(drawn, Latency(results, targets, work.FullName, directory));
+            Add(drawn, Steps(results.Throughput.Select(t => (t.Target, t.Steps)).ToList(), "throughput.png",
+                "One session, 1 producer -> 3 consumers: p99 by offered rate", work.FullName, directory));
+            Add(drawn, Steps(results.Sessions.Select(t => (t.Target, t.Steps)).ToList(), "sessions.png",
+                $"{results.Sessions.FirstOrDefault()?.Sessions} sessions at once: p99 by aggregate offered rate", work.FullName, directory));
+            Add(drawn, MaxRates(results, targets, work.FullName, directory));
+            Add(drawn, Connections(results, targets, work.FullName, directory));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+
+        return drawn;
+    }
+
+    private static void Add(List<(string, string)> drawn, (string Title, string File)? chart)
+    {
+        if (chart is { } c)
+        {
+            drawn.Add(c);
+        }
+    }
+
+    private static (string, string)? Latency(SuiteResults results, List<string> targets, string work, string directory)
+    {
+        var rates = Figures.LatencyRates(results).ToList();
+        if (rates.Count == 0)
+        {
+            return null;
+        }
+
+        var data = new StringBuilder();
+        foreach (var rate in rates)
+        {
+            data.Append(Inv($"\"{rate:0} msg/s\""));
+            foreach (var target in targets)
+            {
+                var run = Figures.Latency(results, target, rate);
+                data.Append(Inv($" {Ms(run?.Latency.P50Us)} {Ms(run?.Latency.P99Us)} {Ms(run?.Latency.P999Us)}"));
+            }
+
+            data.AppendLine();
+        }
+
+        File.WriteAllText(Path.Combine(work, "latency.dat"), data.ToString());
+        var columns = new List<string>();
+        for (var t = 0; t < targets.Count; t++)
+        {
+            string[] names = ["p50", "p99", "p99.9"];
+            for (var p = 0; p < 3; p++)
+            {
+                var column = 2 + (t * 3) + p;
+                columns.Add(columns.Count == 0
+                    ? Inv($"'latency.dat' using {column}:xtic(1) title '{targets[t]} {names[p]}'")
+                    : Inv($"'' using {column} title '{targets[t]} {names[p]}'"));
+            }
+        }
+
+        return Plot(work, directory, "latency.png", "End-to-end latency by rate (1 producer -> 3 consumers, 300-byte events)", $"""
+            {Terminal}
+            set output 'latency.png'
+            set title 'End-to-end latency, producer send to consumer receive (1 producer -> 3 consumers, 300-byte events)'
+            set style data histograms
+            set style histogram clustered gap 1
+            set style fill solid 0.85 border -1
+            set logscale y
+            set yrange [0.01:*]
+            set ylabel 'latency (ms, log scale)'
+            set grid ytics
+            set key top left
+            plot {string.Join(", ", columns)}
+            """);
+    }
+
+    private static (string, string)? Steps(List<(string Target, List<RunResult> Steps)> series, string file, string title, string work, string directory)
+    {
+        if (series.Count == 0 || series.All(s => s.Steps.Count == 0))
+        {
+            return null;
+        }
+
+        var plots = new List<string>();
+        foreach (var (target, steps) in series)
+        {
+            var name = $"{Path.GetFileNameWithoutExtension(file)}-{target}.dat";
+            var rows = steps.GroupBy(s => s.OfferedRate).OrderBy(g => g.Key)
+                .Select(g => g.OrderBy(s => s.Latency.P99Us).First())
+                .Select(s => Inv($"{s.OfferedRate} {Math.Max(s.Latency.P99Us / 1000, 0.01):0.###} {(s.Pass ? 1 : 0)}"));
+            File.WriteAllLines(Path.Combine(work, name), rows);
+            plots.Add($"'{name}' using 1:2 with linespoints lw 2 pt 7 title '{target} p99'");
+        }
+
+        plots.Add("50 with lines dt 2 lc rgb 'red' title 'p99 limit (50 ms)'");
+        return Plot(work, directory, file, title, $"""
+            {Terminal}
+            set output '{file}'
+            set title '{title}'
+            set logscale xy
+            set xlabel 'offered rate (messages/s, log scale)'
+            set ylabel 'p99 latency (ms, log scale)'
+            set grid
+            set key top left
+            plot {string.Join(", ", plots)}
+            """);
+    }
+
+    private static (string, string)? MaxRates(SuiteResults results, List<string> targets, string work, string directory)
+    {
+        if (results.Throughput.Count == 0 && results.Sessions.Count == 0)
+        {
+            return null;
+        }
+
+        var data = new StringBuilder();
+        data.Append("\"one session\"");
+        targets.ForEach(t => data.Append(Inv($" {Figures.Throughput(results, t)?.MaxSustainedRate ?? 0}")));
+        data.AppendLine();
+        data.Append(Inv($"\"{results.Sessions.FirstOrDefault()?.Sessions ?? 0} sessions\""));
+        targets.ForEach(t => data.Append(Inv($" {Figures.Sessions(results, t)?.MaxSustainedRate ?? 0}")));
+        data.AppendLine();
+        data.Append(Inv($"\"{results.Sessions.FirstOrDefault()?.Sessions ?? 0} sessions, delivered in full\""));
+        targets.ForEach(t => data.Append(Inv($" {Figures.Sessions(results, t)?.MaxDeliveredRate ?? 0}")));
+        data.AppendLine();
+        File.WriteAllText(Path.Combine(work, "max.dat"), data.ToString());
+        var plots = targets.Select((t, i) => i == 0 ? $"'max.dat' using 2:xtic(1) title '{t}'" : Inv($"'' using {i + 2} title '{t}'"));
+        return Plot(work, directory, "max-rate.png", "Highest sustained rate with p99 under 50 ms", $"""
+            {Terminal}
+            set output 'max-rate.png'
+            set title 'Highest sustained rate (messages/s): p99 < 50 ms and nothing lost; or (last group) nothing lost'
+            set style data histograms
+            set style histogram clustered gap 1
+            set style fill solid 0.85 border -1
+            set yrange [0:*]
+            set ylabel 'messages/s'
+            set grid ytics
+            set key top right
+            plot {string.Join(", ", plots)}
+            """);
+    }
+
+    private static (string, string)? Connections(SuiteResults results, List<string> targets, string work, string directory)
+    {
+        if (results.Connections.Count == 0)
+        {
+            return null;
+        }
+
+        var data = new StringBuilder();
+        data.Append("\"resident set\"");
+        targets.ForEach(t => data.Append(Inv($" {(Figures.Connections(results, t)?.RssBytesPerConnection ?? 0) / 1024:0.##}")));
+        data.AppendLine();
+        data.Append("\"GC heap\"");
+        targets.ForEach(t => data.Append(Inv($" {(Figures.Connections(results, t)?.HeapBytesPerConnection ?? 0) / 1024:0.##}")));
+        data.AppendLine();
+        File.WriteAllText(Path.Combine(work, "connections.dat"), data.ToString());
+        var plots = targets.Select((t, i) => i == 0 ? $"'connections.dat' using 2:xtic(1) title '{t}'" : Inv($"'' using {i + 2} title '{t}'")).ToList();
+        plots.Add("32 with lines dt 2 lc rgb 'red' title 'goal: < 32 KiB'");
+        var count = results.Connections.First().Requested;
+        return Plot(work, directory, "connections.png", "Server memory per idle connection", $"""
+            {Terminal}
+            set output 'connections.png'
+            set title 'Server memory per idle connection ({count} connections, after minus before)'
+            set style data histograms
+            set style histogram clustered gap 1
+            set style fill solid 0.85 border -1
+            set yrange [0:*]
+            set ylabel 'KiB per connection'
+            set grid ytics
+            set key top right
+            plot {string.Join(", ", plots)}
+            """);
+    }
+
+    private static (string, string)? Plot(string work, string directory, string file, string title, string script)
+    {
+        File.WriteAllText(Path.Combine(work, "plot.gp"), script);
+        try
+        {
+            using var gnuplot = Process.Start(new ProcessStartInfo("gnuplot", "plot.gp")
+            {
+                WorkingDirectory = work,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            var errors = gnuplot.StandardError.ReadToEnd();
+            if (!gnuplot.WaitForExit(TimeSpan.FromSeconds(30)) || gnuplot.ExitCode != 0 || !File.Exists(Path.Combine(work, file)))
+            {
+                Console.Error.WriteLine($"gnuplot failed for {file}: {errors}");
+                return null;
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Console.Error.WriteLine("gnuplot is not installed (apt-get install gnuplot-nox): no charts");
+            return null;
+        }
+
+        File.Copy(Path.Combine(work, file), Path.Combine(directory, file), overwrite: true);
+        return (title, file);
+    }
+
+    private static string Ms(double? micros) => micros is { } us ? Inv($"{Math.Max(us / 1000, 0.001):0.####}") : "NaN";
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
