@@ -74,6 +74,9 @@ param dashboardEnabled bool = false
 @secure()
 param dashboardPassword string = ''
 
+@description('Deploy the silo and gateway apps. A first deployment with false creates the identity and the rest, so that it can be granted AcrPull and "Key Vault Secrets User" before any app pulls an image or reads the key.')
+param deployApps bool = true
+
 @description('Storage replication.')
 @allowed([
   'Standard_LRS'
@@ -161,7 +164,7 @@ var sharedEnv = [
 
 // One silo at a time, so that a redeployment (a rolling upgrade) never takes two silos down together.
 @batchSize(1)
-module silos 'modules/silo.bicep' = [for i in range(0, siloCount): {
+module silos 'modules/silo.bicep' = [for i in range(0, siloCount): if (deployApps) {
   name: 'silo-${i}'
   params: {
     location: location
@@ -180,7 +183,7 @@ module silos 'modules/silo.bicep' = [for i in range(0, siloCount): {
   }
 }]
 
-module gateway 'modules/gateway.bicep' = {
+module gateway 'modules/gateway.bicep' = if (deployApps) {
   name: 'gateway'
   dependsOn: [
     silos
@@ -204,11 +207,11 @@ module gateway 'modules/gateway.bicep' = {
 }
 
 @description('Where clients connect: wss://<this>/extension-ws, /mcp-ws, /tunnel/{sessionId}.')
-output gatewayUrl string = 'wss://${gateway.outputs.fqdn}'
+output gatewayUrl string = deployApps ? 'wss://${gateway!.outputs.fqdn}' : ''
 
 @description('The identity to grant AcrPull on the registry and "Key Vault Secrets User" on the signing key\'s vault.')
 output identityPrincipalId string = identity.properties.principalId
 
 output storageAccountName string = storage.outputs.name
 
-output siloApps array = [for i in range(0, siloCount): silos[i].outputs.name]
+output siloApps array = [for i in range(0, siloCount): deployApps ? silos[i]!.outputs.name : '']

@@ -36,6 +36,8 @@ public sealed partial class BicepTests
 
         // Silos: a copy per silo, deployed one at a time, each with its own ports from the bases.
         var silos = Deployment(template, "silos");
+        Assert.Equal("[parameters('deployApps')]", silos["condition"]!.GetValue<string>());
+        Assert.Equal("[parameters('deployApps')]", Deployment(template, "gateway")["condition"]!.GetValue<string>());
         Assert.Equal("serial", silos["copy"]!["mode"]!.GetValue<string>());
         Assert.Equal(1, silos["copy"]!["batchSize"]!.GetValue<int>());
         Assert.Contains("parameters('siloCount')", silos["copy"]!["count"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -121,6 +123,18 @@ public sealed partial class BicepTests
         var environment = Resources(Deployment(template, "environment")).Single(r => r["type"]!.GetValue<string>() == "Microsoft.App/managedEnvironments");
         Assert.Equal("[parameters('infrastructureSubnetId')]", environment["properties"]!["vnetConfiguration"]!["infrastructureSubnetId"]!.GetValue<string>());
         Assert.Contains("network", Value(Deployment(template, "environment")["properties"]!["parameters"]!, "infrastructureSubnetId"), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ParametersFile_NamesOnlyParametersOfMainBicep()
+    {
+        var (template, _) = await Bicep.BuildAsync(Path.Combine(RepoPaths.Root, "deploy", "azure", "main.bicep"));
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "azure", "main.parameters.json")))!;
+        var declared = template["parameters"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var given = file["parameters"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.NotEmpty(given);
+        Assert.All(given, name => Assert.Contains(name, declared));
+        Assert.All(template["parameters"]!.AsObject().Where(p => p.Value!["defaultValue"] is null), p => Assert.Contains(p.Key, given));
     }
 
     private static int Default(JsonObject parameters, string name) => parameters[name]!["defaultValue"]!.GetValue<int>();

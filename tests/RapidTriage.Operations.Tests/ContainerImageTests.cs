@@ -84,6 +84,27 @@ public sealed class ContainerImageTests
         Assert.Equal(1, await ProbeAsync(RepoPaths.SiloDll, new Uri($"http://127.0.0.1:{FreePort.Next()}/healthz")));
     }
 
+    /// <summary>The image's layout: relay on one port, health and metrics only on the other (kept off the public ingress).</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task OperationsPort_Set_HealthAndMetricsAnswerOnlyThere()
+    {
+        await using var processes = new Processes(nameof(OperationsPort_Set_HealthAndMetricsAnswerOnlyThere));
+        var relayPort = FreePort.Next();
+        var operationsPort = FreePort.Next();
+        var relay = processes.StartLocalGateway("gateway",
+            $"--Relay:Urls=http://127.0.0.1:{relayPort};http://127.0.0.1:{operationsPort}", $"--Relay:Operations:Port={operationsPort}");
+        var operations = new Node(relay.Process, operationsPort, TimeSpan.FromSeconds(60));
+        await operations.WaitReadyAsync();
+        var onRelay = new Node(relay.Process, relayPort, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await operations.StatusAsync("/healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await operations.StatusAsync("/metrics"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, await onRelay.StatusAsync("/healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, await onRelay.StatusAsync("/readyz"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, await onRelay.StatusAsync("/metrics"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await onRelay.StatusAsync("/"));
+    }
+
     private static async Task<int> ProbeAsync(string dll, Uri url)
     {
         using var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "probe", url.ToString()]) { RedirectStandardOutput = true, RedirectStandardError = true })!;

@@ -20,12 +20,13 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     private StorageEmulator _storage = null!;
     private Node _stays = null!;
     private Node _drains = null!;
+    private Node _silo = null!;
 
     public async Task InitializeAsync()
     {
         _storage = await StorageEmulator.StartAsync(_processes.LogRoot);
-        var silo = _processes.StartSilo("silo", _storage.ConnectionString);
-        await silo.WaitReadyAsync();
+        _silo = _processes.StartSilo("silo", _storage.ConnectionString);
+        await _silo.WaitReadyAsync();
         _stays = _processes.StartClusterGateway("gateway-stays", _storage.ConnectionString);
         _drains = _processes.StartClusterGateway("gateway-drains", _storage.ConnectionString, $"--Relay:DrainWindow={DrainWindow}");
         await Task.WhenAll(_stays.WaitReadyAsync(), _drains.WaitReadyAsync());
@@ -90,6 +91,12 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
             var histories = await Task.WhenAll(incomplete.Select(c => c.SessionId).Distinct().Select(HistoryAsync));
             Assert.Fail($"{incomplete.Count} receivers lost or repeated events:\n{string.Join('\n', incomplete.Take(10))}\nhistories: {string.Join("; ", histories)}");
         }
+
+        // The silo's own metrics saw the sessions it hosts and their fan-out.
+        var silo = await _silo.ScrapeAsync();
+        Assert.Equal(Sessions, silo.Value("relay_sessions_active"));
+        Assert.True(silo.Value("relay_history_bytes") > 0);
+        Assert.True(silo.Value("relay_fanout_duration_seconds_count") > 0);
 
         await stopReceiving.CancelAsync();
         await Task.WhenAll(running);

@@ -37,6 +37,9 @@ public sealed class ReadinessTests : IAsyncLifetime
     {
         Assert.Equal(HttpStatusCode.OK, await _silo.StatusAsync("/healthz"));
         Assert.Equal(HttpStatusCode.OK, await _gateway.StatusAsync("/healthz"));
+        var siloMetrics = await _silo.ScrapeAsync();
+        Assert.Contains(siloMetrics.Names, n => n.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Contains(siloMetrics.Names, n => n.StartsWith("dotnet_", StringComparison.Ordinal));
 
         await _storage.StopAsync();
         await _silo.WaitForStatusAsync("/readyz", HttpStatusCode.ServiceUnavailable, Bound);
