@@ -162,7 +162,7 @@ internal static class ReportWriter
         Line(md, "## 2a. Throughput: one session (one producer, three consumers)");
         Line(md);
         Line(md, $"The highest offered rate sustained with p99 < {r.Throughput[0].P99LimitMs} ms, nothing lost or closed, and the producer on schedule");
-        Line(md, "(the rate doubles until a step fails; a failed step is retried once; then bisection).");
+        Line(md, "(the rate doubles until two rates in a row fail, each tried twice; then bisection above the last pass).");
         Line(md);
         Line(md, "| target | max sustained | relay/baseline |");
         Line(md, "|---|---|---|");
