@@ -28,9 +28,11 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>
     /// A gateway's periodic proof of life for the connections it holds in this session. Members of a
-    /// gateway that stops renewing leave the roster when its subscription expires.
+    /// gateway that stops renewing leave the roster when its subscription expires. A session that lost its
+    /// roster (its node went away) rebuilds it from these, quietly, and first sends each re-added member the
+    /// events it missed.
     /// </summary>
-    Task Renew(string gatewayId, ISessionObserver observer, ImmutableArray<MemberInfo> members);
+    Task<RenewResult> Renew(string gatewayId, ISessionObserver observer, ImmutableArray<Subscription> members);
 
     /// <summary>A page of history.</summary>
     Task<HistoryPage> GetHistory(HistoryQuery query);

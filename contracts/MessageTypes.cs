@@ -40,6 +40,13 @@ public static class MessageTypes
     public static bool IsControl(string type) => type is ConnectionInit or ConnectionClose or Heartbeat
         or HistoryRequest or AuthRefresh;
 
+    /// <summary>
+    /// True for the types only the relay sends. A client sending one would otherwise have it relayed as an
+    /// event, letting it pass for the relay (a forged <c>member-left</c> or <c>connection-ack</c>).
+    /// </summary>
+    public static bool IsServerOnly(string type) => type is ConnectionAck or Error or MemberJoined or MemberUpdated
+        or MemberLeft or AuthRefreshAck or ClearLogsAck or HistoryResponse;
+
     /// <summary>Routing kind of a non-control type: anything not a command or response is an event.</summary>
     public static EnvelopeKind KindOf(string type) => type switch
     {

@@ -6,5 +6,10 @@ if (args is ["token", ..])
     return TokenCommand.Run(args);
 }
 
+if (args is ["probe", var url])
+{
+    return await ProbeCommand.RunAsync(url);
+}
+
 await RelayApp.Build(args).RunAsync();
 return 0;

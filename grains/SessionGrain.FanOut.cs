@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RapidTriage.Contracts;
 
@@ -60,7 +61,9 @@ internal sealed partial class SessionGrain
                 link.PendingBytes = 0;
                 try
                 {
+                    var started = Stopwatch.GetTimestamp();
                     await link.Observer.Deliver(SessionId, [.. batch]);
+                    metrics.FannedOut(started);
                 }
                 catch (Exception ex)
                 {

@@ -30,6 +30,7 @@ internal sealed partial class SessionGrain
             foreach (var id in link.Members.ToList())
             {
                 Remove(_roster[id]);
+                _expired.Add(id);
             }
         }
     }

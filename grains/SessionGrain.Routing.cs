@@ -37,8 +37,9 @@ internal sealed partial class SessionGrain
     private PublishResult PublishEvent(InboundEnvelope envelope)
     {
         var seq = ++_lastSeq;
-        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq));
+        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq), envelope.SenderConnectionId);
         _history.Add(stored);
+        metrics.HistoryBytes(ref _reportedHistoryBytes, _history.Bytes);
         _dirty = true;
 
         foreach (var link in _gateways.Values)
@@ -60,6 +61,7 @@ internal sealed partial class SessionGrain
         {
             // The relay itself serves clear-logs (it owns the history), so it never answers no-handler.
             _history.Clear();
+            metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
             _clearedThroughSeq = _lastSeq;
             _dirty = true;
         }

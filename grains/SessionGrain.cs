@@ -12,18 +12,26 @@ namespace RapidTriage.Grains;
 internal sealed partial class SessionGrain(
     [PersistentState("session", SessionStorage.ProviderName)] IPersistentState<SessionState> storage,
     IOptions<SessionOptions> options,
+    SessionMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private readonly SessionOptions _options = options.Value;
     private readonly Dictionary<string, Member> _roster = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GatewayLink> _gateways = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingCommand> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>Members removed because their gateway stopped renewing: announced again if they come back.</summary>
+    private readonly RecentIds _expired = new(1024);
+
+    /// <summary>Members that said Leave: a renewal sent before the Leave must not bring them back.</summary>
+    private readonly RecentIds _left = new(1024);
     private SessionHistory _history = null!;
     private string _epoch = "";
     private long _lastSeq;
     private long _clearedThroughSeq;
     private bool _dirty;
     private Task _flush = Task.CompletedTask;
+    private long _reportedHistoryBytes;
     private string? _sessionId;
     private TimeSpan _tick;
     private DateTime _lastFlush;
@@ -61,6 +69,9 @@ internal sealed partial class SessionGrain(
         }
 
         await WriteSnapshotAsync(open: true);
+        metrics.Activated();
+        metrics.HistoryBytes(ref _reportedHistoryBytes, _history.Bytes);
+        LogActivated(SessionId, _epoch, _lastSeq, _history.Count);
         _lastFlush = DateTime.UtcNow;
 
         _tick = TimeSpan.FromTicks(Math.Max(
@@ -71,8 +82,19 @@ internal sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        metrics.Deactivated();
+        metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
         await _flush;
-        await WriteSnapshotAsync(open: false);
+        try
+        {
+            await WriteSnapshotAsync(open: false);
+        }
+        catch (Exception ex)
+        {
+            // The state stays marked open, so the next activation takes a new epoch: nothing is claimed
+            // that storage does not hold. (In local mode the in-memory store may already be gone at shutdown.)
+            LogFinalWriteFailed(ex, SessionId);
+        }
     }
 
     public Task<JoinResult> Join(MemberInfo member, ISessionObserver observer)
@@ -113,6 +135,7 @@ internal sealed partial class SessionGrain(
 
     public Task Leave(string connectionId)
     {
+        _left.Add(connectionId);
         if (_roster.TryGetValue(connectionId, out var member))
         {
             Remove(member);
@@ -121,23 +144,24 @@ internal sealed partial class SessionGrain(
         return Task.CompletedTask;
     }
 
-    public Task Renew(string gatewayId, ISessionObserver observer, ImmutableArray<MemberInfo> members)
+    public Task<RenewResult> Renew(string gatewayId, ISessionObserver observer, ImmutableArray<Subscription> members)
     {
         var link = Link(gatewayId, observer);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var info in members)
+        var stale = ImmutableArray.CreateBuilder<string>();
+        foreach (var subscription in members)
         {
-            listed.Add(info.ConnectionId);
-            if (_roster.TryGetValue(info.ConnectionId, out var member))
+            var id = subscription.Member.ConnectionId;
+            listed.Add(id);
+            if (_roster.TryGetValue(id, out var member))
             {
                 member.LastSeen = now;
                 member.MissedRenewals = 0;
             }
-            else if (_roster.Count < _options.MaxRosterSize)
+            else if (!Rejoin(subscription, link))
             {
-                // The session lost its roster (a new activation): the gateway's word rebuilds it quietly.
-                Upsert(info, link);
+                stale.Add(id);
             }
         }
 
@@ -151,7 +175,49 @@ internal sealed partial class SessionGrain(
             }
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(new RenewResult(_epoch, _lastSeq, stale.DrainToImmutable()));
+    }
+
+    /// <summary>
+    /// Puts back, quietly, a member this activation does not know (the session lost its roster when its node
+    /// went away, or its gateway expired) and sends it, before anything newer, the events it missed. False
+    /// when that cannot be exact (another epoch, a gap history no longer holds), when it said Leave, or when the
+    /// roster is full.
+    /// </summary>
+    private bool Rejoin(Subscription subscription, GatewayLink link)
+    {
+        if (!string.Equals(subscription.Epoch, _epoch, StringComparison.Ordinal)
+            || subscription.LastSeq > _lastSeq
+            || subscription.LastSeq < _history.TrimmedThroughSeq
+            || _left.Contains(subscription.Member.ConnectionId)
+            || _roster.Count >= _options.MaxRosterSize)
+        {
+            return false;
+        }
+
+        var id = subscription.Member.ConnectionId;
+        Upsert(subscription.Member, link);
+        if (_expired.Remove(id))
+        {
+            // The others were told it left when its gateway went quiet; it is back after all.
+            AnnounceMember(MessageTypes.MemberJoined, _roster[id]);
+        }
+
+        var (missed, _) = _history.Query([], subscription.LastSeq, int.MaxValue);
+        foreach (var item in missed)
+        {
+            if (!string.Equals(item.Sender, id, StringComparison.Ordinal))
+            {
+                Send(link, new Delivery(DeliveryKind.Event, item.Seq, item.Payload, [id]));
+            }
+        }
+
+        if (missed.Length > 0)
+        {
+            LogRejoinReplay(SessionId, id, missed.Length);
+        }
+
+        return true;
     }
 
     public Task<HistoryPage> GetHistory(HistoryQuery query)
@@ -219,6 +285,15 @@ internal sealed partial class SessionGrain(
     }
 
     private static string NewEpoch() => Guid.NewGuid().ToString("N")[..16];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} activated: epoch {Epoch}, lastSeq {LastSeq}, {Count} events in history")]
+    private partial void LogActivated(string sessionId, string epoch, long lastSeq, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; replaying {Count} events it missed")]
+    private partial void LogRejoinReplay(string sessionId, string connectionId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: the final state write failed; its next activation starts a new epoch")]
+    private partial void LogFinalWriteFailed(Exception ex, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} was not closed cleanly (epoch {OldEpoch}, seq {LastSeq}); starting a new epoch")]
     private partial void LogUncleanRestart(string sessionId, string oldEpoch, long lastSeq);

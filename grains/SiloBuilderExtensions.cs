@@ -17,6 +17,8 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var relay = configuration.GetSection("Relay");
         silo.Services.Configure<SessionOptions>(relay);
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<SessionMetrics>();
         var idle = relay.GetValue("SessionIdleTimeout", TimeSpan.FromMinutes(15));
         silo.Configure<GrainCollectionOptions>(o =>
             o.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = idle);

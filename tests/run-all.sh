@@ -25,6 +25,7 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # Debian's package installs for Debian's own interpreter: test exactly the one the tests run.
 /usr/bin/python3 -c 'import websockets; websockets.connect' 2>/dev/null || need_apt+=(python3-websockets)
+command -v curl >/dev/null || need_apt+=(curl)   # deploy/local/start.sh waits for gateways with it
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   sudo=()
@@ -42,6 +43,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ -f tests/package.json ]; then
+  # Azurite for the cluster tests (and for deploy/local/start.sh under test, through AZURITE_BIN).
   (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

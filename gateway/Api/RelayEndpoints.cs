@@ -1,5 +1,6 @@
 using RapidTriage.Gateway.Connections;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Operations;
 
 namespace RapidTriage.Gateway.Api;
 
@@ -17,6 +18,17 @@ internal static class RelayEndpoints
     private static async Task AcceptAsync(HttpContext context, Handshake.Endpoint endpoint, string? pathSessionId)
     {
         var services = context.RequestServices;
+        var drain = services.GetRequiredService<DrainCoordinator>();
+        if (drain.IsDraining)
+        {
+            // Load balancers retry elsewhere; a client reconnecting after 1012 lands on another gateway.
+            services.GetRequiredService<RelayMetrics>().RefusedWhileDraining();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsync("This gateway is shutting down; connect to another.\n", context.RequestAborted);
+            return;
+        }
+
         var outcome = await services.GetRequiredService<HandshakeGate>().EvaluateAsync(context, endpoint, pathSessionId);
         if (!outcome.Accepted)
         {
@@ -50,7 +62,6 @@ internal static class RelayEndpoints
         });
         using var connection = new RelayConnection(
             socket, services.GetRequiredService<ConnectionServices>(), endpoint.Role, outcome.SessionId!, outcome.TokenExpiresAt);
-        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
-        await connection.RunAsync(lifetime.ApplicationStopping);
+        await connection.RunAsync();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Envelopes;
 using RapidTriage.Gateway.Fanout;
+using RapidTriage.Gateway.Operations;
 using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Connections;
@@ -13,8 +14,10 @@ internal sealed class ConnectionServices(
     TokenService tokens,
     IGrainFactory grains,
     SessionFanout fanout,
+    SubscriptionRenewer renewer,
     ConnectionRegistry registry,
     GatewayIdentity identity,
+    RelayMetrics metrics,
     ILoggerFactory loggers)
 {
     public RelayOptions Options { get; } = options.Value;
@@ -27,9 +30,13 @@ internal sealed class ConnectionServices(
 
     public SessionFanout Fanout { get; } = fanout;
 
+    public SubscriptionRenewer Renewer { get; } = renewer;
+
     public ConnectionRegistry Registry { get; } = registry;
 
     public GatewayIdentity Identity { get; } = identity;
+
+    public RelayMetrics Metrics { get; } = metrics;
 
     public ILogger Logger { get; } = loggers.CreateLogger("RapidTriage.Gateway.Connection");
 }

@@ -64,18 +64,18 @@ internal sealed partial class RelayConnection
 
         _initialized = true;
         var recovered = lateRecovery ? false : result.Recovered;
+        var replayed = result.Recovered == true && !lateRecovery;
         var reason = lateRecovery ? "late-init: send connection-init with lastSeq as the first message" : result.Reason;
         ReleaseHeld(() =>
         {
             EnqueueLocked(new Outbound(Ack(result.Epoch, result.LastSeq, recovered, reason), 0), isEvent: false);
-            if (result.Recovered == true && !lateRecovery)
+            AckedLocked(result.Epoch, result.LastSeq, replayed);
+            if (replayed)
             {
                 foreach (var item in result.Replay)
                 {
                     EnqueueLocked(new Outbound(item.Payload, item.Seq), isEvent: true);
                 }
-
-                _skipThroughSeq = result.LastSeq;
             }
         });
     }
@@ -129,7 +129,12 @@ internal sealed partial class RelayConnection
             return;
         }
 
-        ScheduleTokenExpiry(check.ExpiresAt);
+        // A local connection that needed no token does not start to expire because it showed one.
+        if (_tokenBound)
+        {
+            ScheduleTokenExpiry(check.ExpiresAt);
+        }
+
         Send(ServerFrames.AuthRefreshAck(SessionId, parsed.Id, check.ExpiresAt));
     }
 

@@ -108,6 +108,7 @@ internal sealed partial class RelayConnection
             return;
         }
 
+        _services.Metrics.Received(parsed.Type);
         if (parsed.Type != MessageTypes.ConnectionInit)
         {
             // Any other first message means the client is not about to ask for a recovery.
@@ -155,8 +156,10 @@ internal sealed partial class RelayConnection
             results = await PublishToSessionAsync(frames);
             if (Array.Exists(results, r => r.Status == PublishStatus.NotMember))
             {
-                // The session lost its roster (its silo went away): rejoin and try those once more.
-                await _session.Join(Member, _services.Fanout.Reference);
+                // The session lost its roster (its silo went away) or expired this gateway: put back every
+                // connection this gateway holds in it, each with the events it missed, then try once more. A
+                // connection that cannot continue without a gap is closed with 1012 by the renewal instead.
+                await _services.Renewer.RenewAsync(SessionId);
                 var retry = Enumerable.Range(0, frames.Count).Where(i => results[i].Status == PublishStatus.NotMember).ToList();
                 var again = await PublishToSessionAsync([.. retry.Select(i => frames[i])]);
                 for (var j = 0; j < retry.Count; j++)
@@ -213,7 +216,11 @@ internal sealed partial class RelayConnection
         }
     }
 
-    private void SendError(FrameError error) => Send(ServerFrames.Error(SessionId, error));
+    private void SendError(FrameError error)
+    {
+        _services.Metrics.Error(error.Code);
+        Send(ServerFrames.Error(SessionId, error));
+    }
 
     private static void ReleaseBuffer(byte[]? buffer)
     {

@@ -112,6 +112,7 @@ internal sealed partial class RelayConnection
             return Inbound.Frame(frame, length);
         }
 
+        _services.Metrics.RateLimited();
         var refId = EnvelopeParser.PeekId(frame.AsSpan(0, length));
         ReleaseBuffer(frame);
         if (_bucket.LimitedFor >= _services.Options.RateLimit.CloseAfter)

@@ -9,8 +9,13 @@ internal sealed partial class RelayConnection
     private long _queuedBytes;
     private long _heldBytes;
     private bool _holding;
-    private long _skipThroughSeq;
+    private long _lastEventSeq;
+    private long _entitledAfterSeq;
+    private string _epoch = "";
     private Timer? _graceTimer;
+
+    /// <summary>Bytes waiting in this connection's send queue (metrics).</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>
     /// Takes a frame from the session (any thread). Until the connection's <c>connection-init</c> has been
@@ -44,6 +49,44 @@ internal sealed partial class RelayConnection
         }
     }
 
+    /// <summary>
+    /// What this gateway's renewal tells the session about this connection: the epoch its client was acked with,
+    /// and the <c>seq</c> through which every event meant for it has been queued. Null before the first ack and
+    /// once closing (the connection is about to leave; it must not be renewed back in).
+    /// </summary>
+    public Subscription? Subscription
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _epoch.Length == 0 || _close is not null
+                    ? null
+                    : new Subscription(Member, _epoch, Math.Max(_lastEventSeq, _entitledAfterSeq));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records the epoch and newest <c>seq</c> of an ack (caller holds the lock): the connection is owed every
+    /// later event.
+    /// </summary>
+    private void AckedLocked(string epoch, long lastSeq, bool replayed)
+    {
+        if (!string.Equals(epoch, _epoch, StringComparison.Ordinal))
+        {
+            // A new epoch numbers its events afresh; what was queued under the old one says nothing.
+            _lastEventSeq = 0;
+            _entitledAfterSeq = lastSeq;
+        }
+        else if (replayed)
+        {
+            _entitledAfterSeq = Math.Max(_entitledAfterSeq, lastSeq);
+        }
+
+        _epoch = epoch;
+    }
+
     /// <summary>Queues a frame the gateway itself answers with; never held, never dropped.</summary>
     private void Send(byte[] payload)
     {
@@ -53,13 +96,17 @@ internal sealed partial class RelayConnection
         }
     }
 
-    private void StartHolding()
+    /// <summary>Holds frames from the session until the first ack is queued, so nothing can go out before it.</summary>
+    private void HoldUntilAck()
     {
         lock (_gate)
         {
             _holding = true;
         }
+    }
 
+    private void StartHolding()
+    {
         _graceTimer = new Timer(static state => ((RelayConnection)state!).ReleaseHeld(null), this,
             _services.Options.InitGracePeriod, Timeout.InfiniteTimeSpan);
     }
@@ -93,13 +140,14 @@ internal sealed partial class RelayConnection
     {
         if (isEvent)
         {
-            // Events the recovery replay already carried arrive again live; each seq goes out once.
-            if (item.Seq <= _skipThroughSeq)
+            // Within an epoch a connection's events come in seq order, so anything not newer is a second copy
+            // (live after a recovery replay, or a session's replay after it lost its roster): each seq goes out once.
+            if (item.Seq <= _lastEventSeq)
             {
                 return;
             }
 
-            _skipThroughSeq = 0;
+            _lastEventSeq = item.Seq;
         }
 
         var queued = Interlocked.Add(ref _queuedBytes, item.Payload.Length);
@@ -145,6 +193,7 @@ internal sealed partial class RelayConnection
                     }
 
                     await _socket.SendAsync(item.Payload, WebSocketMessageType.Text, endOfMessage: true, token);
+                    _services.Metrics.Sent(item.Payload);
                 }
             }
 

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using RapidTriage.Contracts;
+using RapidTriage.Gateway.Operations;
 
 namespace RapidTriage.Gateway.Connections;
 
@@ -22,6 +23,7 @@ internal sealed partial class RelayConnection : IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly TokenBucket _bucket;
     private readonly Lock _gate = new();
+    private readonly bool _tokenBound;
     private CancellationTokenSource? _tokenExpiry;
     private (int Code, string Reason)? _close;
     private volatile bool _discardQueued;
@@ -39,6 +41,7 @@ internal sealed partial class RelayConnection : IDisposable
         Member = new MemberInfo(ConnectionId, role, services.Identity.GatewayId, now, null,
             role == ConnectionRole.Extension ? [.. Capabilities.AllCapture] : ImmutableArray<string>.Empty,
             null, null, null, now);
+        _tokenBound = tokenExpiresAt is not null;
         ScheduleTokenExpiry(tokenExpiresAt);
     }
 
@@ -49,15 +52,20 @@ internal sealed partial class RelayConnection : IDisposable
     /// <summary>This connection's roster entry as the gateway knows it; renewals send it to the session.</summary>
     public MemberInfo Member { get; private set; }
 
-    private string Source => Member.ClientType ?? WireJson.RoleName(Member.Role);
+    /// <summary><c>metadata.source</c>: the client type, or the role; never the relay's own name.</summary>
+    private string Source => Member.ClientType is { } clientType && clientType != WireJson.RelaySource
+        ? clientType
+        : WireJson.RoleName(Member.Role);
 
     /// <summary>Runs the connection until its socket is closed; the endpoint awaits this.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    public async Task RunAsync()
     {
+        using var scope = _logger.BeginScope(new ConnectionLogScope(SessionId, ConnectionId));
         _services.Registry.Add(this);
         try
         {
             JoinResult join;
+            HoldUntilAck();
             try
             {
                 join = await _session.Join(Member, _services.Fanout.Reference);
@@ -75,12 +83,15 @@ internal sealed partial class RelayConnection : IDisposable
                 return;
             }
 
-            Send(Ack(join.Epoch, join.LastSeq));
+            lock (_gate)
+            {
+                EnqueueLocked(new Outbound(Ack(join.Epoch, join.LastSeq), 0), isEvent: false);
+                AckedLocked(join.Epoch, join.LastSeq, replayed: false);
+            }
+
             StartHolding();
             LogOpened(SessionId, ConnectionId, Member.Role);
 
-            using var onStopping = stopping.Register(static state =>
-                ((RelayConnection)state!).RequestClose(CloseCodes.ServiceRestart, "server restarting; reconnect"), this);
             var sending = SendLoopAsync();
             var publishing = PublishLoopAsync();
             try
@@ -102,6 +113,7 @@ internal sealed partial class RelayConnection : IDisposable
             _services.Registry.Remove(this);
             await LeaveAsync();
             LogClosed(SessionId, ConnectionId, _close?.Code ?? 0);
+            _services.Metrics.Closed(_close?.Code ?? 0);
         }
     }
 

@@ -102,12 +102,6 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
             return false;
         }
 
-        if (HasDuplicateReservedMember(root))
-        {
-            error = new FrameError(ErrorCodes.InvalidMessage, "\"type\", \"id\", \"timestamp\", \"metadata\" and \"data\" may each appear once.", null);
-            return false;
-        }
-
         string? id = null;
         if (root.TryGetProperty("id", out var idElement))
         {
@@ -120,10 +114,22 @@ internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedac
             id = idElement.GetString();
         }
 
+        if (HasDuplicateReservedMember(root))
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, "\"type\", \"id\", \"timestamp\", \"metadata\" and \"data\" may each appear once.", id);
+            return false;
+        }
+
         if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String
             || (KnownType(typeElement) ?? typeElement.GetString()) is not { Length: > 0 } type)
         {
             error = new FrameError(ErrorCodes.InvalidMessage, "A frame needs a non-empty string \"type\".", id);
+            return false;
+        }
+
+        if (MessageTypes.IsServerOnly(type))
+        {
+            error = new FrameError(ErrorCodes.InvalidMessage, $"\"{type}\" is sent only by the relay.", id);
             return false;
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Connections;
@@ -6,8 +7,9 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Fanout;
 
 /// <summary>
-/// Renews this gateway's subscription to every session it holds a connection in, listing those
-/// connections. A session whose gateway stops renewing expires it and its members leave.
+/// Renews this gateway's subscription to every session it holds a connection in, listing those connections.
+/// A session whose gateway stops renewing expires it and its members leave; a session that lost its roster
+/// (its silo died) rebuilds it from these renewals. Connections the session calls stale are closed with 1012.
 /// </summary>
 internal sealed partial class SubscriptionRenewer(
     ConnectionRegistry registry,
@@ -17,6 +19,8 @@ internal sealed partial class SubscriptionRenewer(
     IOptions<RelayOptions> options,
     ILogger<SubscriptionRenewer> logger) : BackgroundService
 {
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _urgent = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Cluster.RenewInterval);
@@ -24,16 +28,56 @@ internal sealed partial class SubscriptionRenewer(
         {
             var renewals = registry.All
                 .GroupBy(c => c.SessionId, StringComparer.Ordinal)
-                .Select(g => RenewAsync(g.Key, [.. g.Select(c => c.Member)]));
+                .Select(g => RenewAsync(g.Key, [.. g]));
             await Task.WhenAll(renewals);
         }
     }
 
-    private async Task RenewAsync(string sessionId, MemberInfo[] members)
+    /// <summary>
+    /// Renews one session now, e.g. when it answered that a connection is not a member: it lost its roster,
+    /// and every connection this gateway holds in it must be back before more events are routed.
+    /// </summary>
+    public Task RenewAsync(string sessionId)
+    {
+        // Every connection of the session may ask at once (each publish answered NotMember): one call serves all.
+        var renewal = _urgent.GetOrAdd(sessionId, id => new Lazy<Task>(() => RenewNowAsync(id))).Value;
+        return renewal;
+    }
+
+    private async Task RenewNowAsync(string sessionId)
     {
         try
         {
-            await grains.GetGrain<ISessionGrain>(sessionId).Renew(identity.GatewayId, fanout.Reference, [.. members]);
+            await RenewAsync(sessionId, [.. registry.All.Where(c => string.Equals(c.SessionId, sessionId, StringComparison.Ordinal))]);
+        }
+        finally
+        {
+            _urgent.TryRemove(sessionId, out _);
+        }
+    }
+
+    private async Task RenewAsync(string sessionId, RelayConnection[] connections)
+    {
+        var subscriptions = connections.Select(c => c.Subscription).OfType<Subscription>().ToArray();
+        if (subscriptions.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // A call caught in a silo's death waits for the response timeout; the next renewal must not.
+            var result = await grains.GetGrain<ISessionGrain>(sessionId)
+                .Renew(identity.GatewayId, fanout.Reference, [.. subscriptions])
+                .WaitAsync(options.Value.Cluster.RenewInterval);
+            foreach (var id in result.Stale)
+            {
+                if (registry.TryGet(id, out var connection))
+                {
+                    LogStale(sessionId, id, result.Epoch);
+                    connection.RequestClose(CloseCodes.ServiceRestart, "session restarted; reconnect with lastSeq and epoch");
+                }
+            }
         }
         catch (Exception ex)
         {
@@ -43,4 +87,7 @@ internal sealed partial class SubscriptionRenewer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the subscription to session {SessionId} failed; next tick retries")]
     private partial void LogRenewFailed(Exception ex, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} (now epoch {Epoch}) cannot continue {ConnectionId} without a gap: closing it with 1012")]
+    private partial void LogStale(string sessionId, string connectionId, string epoch);
 }

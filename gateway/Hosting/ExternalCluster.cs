@@ -1,8 +1,36 @@
+using Orleans.Configuration;
+
 namespace RapidTriage.Gateway.Hosting;
 
-/// <summary>The Orleans client configuration for a gateway in front of separate silos.</summary>
+/// <summary>
+/// The Orleans client of a gateway in front of separate silos (<c>Relay:Silo=External</c>): it finds the silos
+/// in the same Azure Table the silos register in, and knows nothing of the grains but their interfaces.
+/// </summary>
 internal static class ExternalCluster
 {
-    public static void Configure(IClientBuilder client, IConfiguration configuration) =>
-        throw new NotSupportedException("Relay:Silo=External is not available yet; use the default embedded silo.");
+    public static void Configure(IClientBuilder client, IConfiguration configuration)
+    {
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = configuration.GetValue("Relay:Cluster:ClusterId", "rapidtriage")!;
+            o.ServiceId = configuration.GetValue("Relay:Cluster:ServiceId", "rapidtriage")!;
+        });
+
+        // A gateway whose silos are all gone (a full restart) must find the new ones soon, not a minute later.
+        client.Configure<GatewayOptions>(o =>
+            o.GatewayListRefreshPeriod = configuration.GetValue("Relay:Cluster:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
+        client.UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.Tables(configuration));
+
+        // A call in flight when its silo dies is answered by nobody: it fails after this, and meanwhile holds up
+        // the connection that made it. Orleans' 30 s default is longer than any relay call should take.
+        client.Configure<ClientMessagingOptions>(o =>
+            o.ResponseTimeout = configuration.GetValue("Relay:Cluster:ResponseTimeout", TimeSpan.FromSeconds(10)));
+
+        // Started before its silos (deploy scripts, a restart), a gateway waits for them instead of exiting.
+        client.UseConnectionRetryFilter(static async (_, cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        });
+    }
 }

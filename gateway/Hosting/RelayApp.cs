@@ -1,5 +1,6 @@
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Operations;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -11,6 +12,7 @@ public static class RelayApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddRelay();
         builder.AddRelayOrleans();
+        builder.AddRelayOperations();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -19,6 +21,7 @@ public static class RelayApp
         app.MapRelay();
         app.MapSessionApi();
         app.MapRelayInfo();
+        app.MapRelayOperations();
         return app;
     }
 }

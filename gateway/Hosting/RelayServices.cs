@@ -42,7 +42,8 @@ internal static class RelayServices
         builder.Services.AddSingleton<GatewayIdentity>();
         builder.Services.AddSingleton<SessionFanout>();
         builder.Services.AddSingleton<ConnectionServices>();
-        builder.Services.AddHostedService<SubscriptionRenewer>();
+        builder.Services.AddSingleton<SubscriptionRenewer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRenewer>());
         builder.Services.AddHostedService<DevelopmentTokenBanner>();
         return builder;
     }

@@ -43,6 +43,14 @@ public sealed class RelayOptions
     /// <summary>How long a closing socket may take to finish its close handshake before it is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// On shutdown (SIGTERM) the open sockets are closed with 1012 evenly over this window, not all at once,
+    /// so their clients reconnect to the other gateways gradually. The host's shutdown timeout is set above it.
+    /// </summary>
+    public TimeSpan DrainWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    public Operations.OperationsOptions Operations { get; set; } = new();
+
     /// <summary>Origins allowed to open a socket; <c>*</c> in the host part is a wildcard. Unset: the defaults.</summary>
     /// <remarks>Null by default because the configuration binder appends to, not replaces, a pre-filled list.</remarks>
     public List<string>? AllowedOrigins { get; set; }

@@ -45,6 +45,28 @@ public sealed class EnvelopeValidationTests(RelayFixture fixture)
     }
 
     [Theory(Timeout = TestTimeouts.Short)]
+    [InlineData("connection-ack")]
+    [InlineData("error")]
+    [InlineData("member-joined")]
+    [InlineData("member-updated")]
+    [InlineData("member-left")]
+    [InlineData("auth-refresh-ack")]
+    [InlineData("clear-logs-ack")]
+    [InlineData("history-response")]
+    public async Task Frame_WithServerOnlyType_InvalidMessageAndNotRelayed(string type)
+    {
+        var session = RelayFixture.NewSession();
+        await using var receiver = await Server.ConnectAsync(Endpoints.Mcp, session);
+        await using var sender = await Server.ConnectInitializedAsync(Endpoints.Extension, session, new { clientType = "relay" });
+        await receiver.ReceiveTypeAsync("member-joined");
+
+        await sender.SendTextAsync($"{{\"type\":\"console-log\",\"type\":\"{type}\",\"id\":\"forged\",\"data\":{{\"connectionId\":\"{receiver.ConnectionId}\"}}}}");
+
+        AssertError(await sender.ReceiveTypeAsync("error"), "invalid-message", "forged");
+        Assert.DoesNotContain(await receiver.DrainAsync(Quiet), f => f.Id() == "forged" || f.DataString("connectionId") == receiver.ConnectionId);
+    }
+
+    [Theory(Timeout = TestTimeouts.Short)]
     [InlineData("\"1704067200000\"")]
     [InlineData("\"yesterday\"")]
     [InlineData("null")]

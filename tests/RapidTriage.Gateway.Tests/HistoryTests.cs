@@ -99,6 +99,14 @@ public sealed class HistoryTests : IAsyncLifetime
         Assert.Equal(6, overHttp["lastSeq"]!.GetValue<long>());
 
         await producer.SendAsync(new { type = "console-log", id = "after", data = new { message = "after clear" } });
+        // Earlier events arrive first; the live "after" shows the session has stored it.
+        JsonObject live;
+        do
+        {
+            live = await mcp.ReceiveTypeAsync("console-log");
+        }
+        while (live["id"]!.GetValue<string>() != "after");
+
         var next = await Request(mcp, new { limit = 100 });
         Assert.Equal(["after"], next["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
         Assert.Equal(7, next["events"]![0]!["seq"]!.GetValue<long>());

@@ -11,12 +11,12 @@ public sealed class TunedRelayFixture : IAsyncLifetime
 {
     public const int MaxMessageSize = 4096;
 
-    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(2);
 
     public RelayServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await RelayServer.StartAsync(
-        "Relay:CommandTimeout=00:00:01",
+        "Relay:CommandTimeout=00:00:02",
         $"Relay:MaxMessageSize={MaxMessageSize}",
         "Relay:RateLimit:PermitsPerSecond=100000",
         "Relay:RateLimit:Burst=100000",

@@ -43,6 +43,8 @@ public sealed class RelayServer : IAsyncDisposable
             ["Relay:Local:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Relay:Auth:SigningKey"] = SigningKey,
             ["Relay:InitGracePeriod"] = "00:00:00.200",
+            // Sockets still open when a test's server stops are drained quickly, not over the production 10 s.
+            ["Relay:DrainWindow"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var setting in settings)

@@ -1,0 +1,38 @@
+# The relay gateway (hosted mode, Orleans client of the silos). Build from the repository root:
+#   docker build -f deploy/docker/gateway.Dockerfile -t rapidtriage-gateway .
+# Listens on 8080 (WebSockets, /api) and 9090 (/healthz, /readyz, /metrics: keep it off the public ingress).
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files alone, so that a code change reuses the restored layer.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY contracts/RapidTriage.Contracts.csproj contracts/
+COPY grains/RapidTriage.Grains.csproj grains/
+COPY gateway/RapidTriage.Gateway.csproj gateway/
+RUN dotnet restore gateway/RapidTriage.Gateway.csproj
+COPY contracts/ contracts/
+COPY grains/ grains/
+COPY gateway/ gateway/
+RUN dotnet publish gateway/RapidTriage.Gateway.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_HTTP_PORTS="" \
+    Relay__Mode=Hosted \
+    Relay__Silo=External \
+    Relay__Urls="http://+:8080;http://+:9090" \
+    Relay__Operations__Port=9090 \
+    Logging__Console__FormatterName=json \
+    Logging__Console__FormatterOptions__IncludeScopes=true \
+    Logging__Console__FormatterOptions__UseUtcTimestamp=true \
+    Logging__Console__FormatterOptions__TimestampFormat="yyyy-MM-ddTHH:mm:ss.fffZ"
+EXPOSE 8080 9090
+# The image's unprivileged "app" user (uid 1654); nothing here needs root.
+USER $APP_UID
+# No curl in the runtime image: the gateway probes itself.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["dotnet", "/app/RapidTriage.Gateway.dll", "probe", "http://127.0.0.1:9090/healthz"]
+# SIGTERM drains: sockets close with 1012 over Relay:DrainWindow (default 10 s); give it 30 s to stop.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["dotnet", "RapidTriage.Gateway.dll"]

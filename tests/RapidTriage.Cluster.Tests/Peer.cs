@@ -1,0 +1,231 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using RapidTriage.Testing;
+
+namespace RapidTriage.Cluster.Tests;
+
+/// <summary>
+/// A client that survives what failure tests do to it: a background reader keeps every frame (so waiting
+/// never cancels a receive, which would abort the socket), the close is recorded, and the newest <c>seq</c>
+/// and <c>epoch</c> are tracked for reconnecting with <c>lastSeq</c>.
+/// </summary>
+internal sealed class Peer : IAsyncDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly ClientWebSocket _socket;
+    private readonly Channel<JsonObject> _frames = Channel.CreateUnbounded<JsonObject>();
+    private readonly Task _reader;
+
+    private Peer(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _reader = ReadAsync();
+    }
+
+    public string ConnectionId { get; private set; } = "";
+
+    public string Epoch { get; private set; } = "";
+
+    /// <summary>The newest event <c>seq</c> seen (and the ack's, until one arrives).</summary>
+    public long LastSeq { get; private set; }
+
+    /// <summary>The answer to <c>connection-init</c>, when one was sent.</summary>
+    public JsonObject? InitAck { get; private set; }
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public bool IsClosed => _reader.IsCompleted;
+
+    public static async Task<Peer> ConnectAsync(Uri uri, object? init, string? token = null)
+    {
+        var socket = new ClientWebSocket();
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        using (var timeout = new CancellationTokenSource(Wait))
+        {
+            await socket.ConnectAsync(uri, timeout.Token);
+        }
+
+        var peer = new Peer(socket);
+        var ack = await peer.ReceiveTypeAsync("connection-ack");
+        peer.ConnectionId = ack["data"]!["connectionId"]!.GetValue<string>();
+        if (init is not null)
+        {
+            await peer.SendAsync(new { type = "connection-init", data = init });
+            peer.InitAck = await peer.ReceiveTypeAsync("connection-ack");
+        }
+
+        return peer;
+    }
+
+    public static Task<Peer> ExtensionAsync(LocalCluster cluster, int gateway, string session, object? init = null) =>
+        ConnectAsync(cluster.GatewayUri(gateway, $"/extension-ws?sessionId={session}"), init ?? new { clientType = "chrome-extension" });
+
+    public static Task<Peer> McpAsync(LocalCluster cluster, int gateway, string session, object? init = null) =>
+        ConnectAsync(cluster.GatewayUri(gateway, $"/mcp-ws?sessionId={session}"), init ?? new { clientType = "mcp-server" });
+
+    public static Task<Peer> TunnelAsync(LocalCluster cluster, int gateway, string session, object? init = null) =>
+        ConnectAsync(cluster.GatewayUri(gateway, $"/tunnel/{session}"), init ?? new { clientType = "remote-client" }, RelayServer.Token(session));
+
+    /// <summary>Sends a JSON message; false when the socket is no longer open.</summary>
+    public async Task<bool> SendAsync(object message)
+    {
+        if (_socket.State != WebSocketState.Open)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(Wait);
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The next frame, or null when none came within <paramref name="wait"/> or the socket closed.</summary>
+    public async Task<JsonObject?> ReceiveAsync(TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            return await _frames.Reader.ReadAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<JsonObject> ReceiveTypeAsync(string type, TimeSpan? wait = null)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? Wait);
+        while (DateTime.UtcNow < deadline)
+        {
+            var frame = await ReceiveAsync(deadline - DateTime.UtcNow);
+            if (frame?["type"]?.GetValue<string>() == type)
+            {
+                return frame;
+            }
+
+            if (frame is null && IsClosed)
+            {
+                break;
+            }
+        }
+
+        throw new TimeoutException($"No {type} within {wait ?? Wait} (closed: {CloseStatus?.ToString() ?? "no"}).");
+    }
+
+    /// <summary>Collects <paramref name="count"/> frames of <paramref name="type"/>, in arrival order, skipping others.</summary>
+    public async Task<List<JsonObject>> ReceiveManyAsync(string type, int count, TimeSpan? wait = null)
+    {
+        var result = new List<JsonObject>();
+        var deadline = DateTime.UtcNow + (wait ?? Wait);
+        while (result.Count < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"Got {result.Count} of {count} {type} frames.");
+            }
+
+            result.Add(await ReceiveTypeAsync(type, left));
+        }
+
+        return result;
+    }
+
+    public async Task<WebSocketCloseStatus?> WaitClosedAsync(TimeSpan wait)
+    {
+        await _reader.WaitAsync(wait);
+        return _socket.CloseStatus;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "test done", timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+
+        _socket.Abort();
+        try
+        {
+            await _reader.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    // Answer the close at once, as browsers do, so the server's side ends now and not at its timeout.
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var frame = JsonNode.Parse(message.ToArray())!.AsObject();
+                message.SetLength(0);
+                Track(frame);
+                _frames.Writer.TryWrite(frame);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _frames.Writer.TryComplete();
+        }
+    }
+
+    private void Track(JsonObject frame)
+    {
+        if (frame["type"]?.GetValue<string>() == "connection-ack")
+        {
+            Epoch = frame["data"]?["epoch"]?.GetValue<string>() ?? Epoch;
+            LastSeq = Math.Max(LastSeq, frame["data"]?["lastSeq"]?.GetValue<long>() ?? 0);
+        }
+        else if (frame["seq"] is { } seq)
+        {
+            LastSeq = Math.Max(LastSeq, seq.GetValue<long>());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using RapidTriage.Contracts;
+
+namespace RapidTriage.Grains.Tests;
+
+/// <summary>How a session rebuilds its roster from gateway renewals (cluster mode, after losing it).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RejoinTests(ClusterFixture fixture)
+{
+    [Fact(Timeout = 30_000)]
+    public async Task Renew_MemberTheSessionLost_RejoinsAndGetsTheEventsItMissedButNotItsOwn()
+    {
+        var gatewayA = new RecordingObserver();
+        var gatewayB = new RecordingObserver();
+        var refA = fixture.Grains.CreateObjectReference<ISessionObserver>(gatewayA);
+        var refB = fixture.Grains.CreateObjectReference<ISessionObserver>(gatewayB);
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var a = RosterTests.Member("a", ConnectionRole.Extension, "gw-a");
+        var b = RosterTests.Member("b", ConnectionRole.Mcp, "gw-b");
+        var join = await session.Join(a, refA);
+        await session.Join(b, refB);
+        await session.Publish(RosterTests.Envelope("b", "console-log", "own", """{"type":"console-log","id":"own"}"""));
+
+        // Gateway B goes quiet past the expiry (2 s here) while A keeps renewing: B's member leaves.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!gatewayA.FramesFor("a").Any(f => f["type"]!.GetValue<string>() == "member-left"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "b never expired");
+            await session.Renew("gw-a", refA, [new Subscription(a, join.Epoch, 1)]);
+            await Task.Delay(250);
+        }
+
+        await session.Publish(RosterTests.Envelope("a", "console-log", "m2", """{"type":"console-log","id":"m2"}"""));
+        await session.Publish(RosterTests.Envelope("a", "network-request", "m3", """{"type":"network-request","id":"m3"}"""));
+
+        var result = await session.Renew("gw-b", refB, [new Subscription(b, join.Epoch, 0)]);
+
+        Assert.Empty(result.Stale);
+        Assert.Equal(3, result.LastSeq);
+        Assert.True(await gatewayB.WaitAsync(o => o.For("b").Count(d => d.Kind == DeliveryKind.Event) >= 2));
+        Assert.Equal([2L, 3L], gatewayB.For("b").Where(d => d.Kind == DeliveryKind.Event).Select(d => d.Seq));
+        Assert.True(await gatewayA.WaitAsync(o => o.FramesFor("a").Any(f => f["type"]!.GetValue<string>() == "member-joined")));
+        Assert.Contains((await session.GetRoster()).Select(m => m.ConnectionId), id => id == "b");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Renew_MemberFromAnotherEpoch_IsStaleAndNotAdded()
+    {
+        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var member = RosterTests.Member("old", ConnectionRole.Mcp, "gw-a");
+
+        var result = await session.Renew("gw-a", observer, [new Subscription(member, "an-epoch-that-died", 7)]);
+
+        Assert.Equal("old", Assert.Single(result.Stale));
+        Assert.NotEqual("an-epoch-that-died", result.Epoch);
+        Assert.Empty(await session.GetRoster());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Renew_SentBeforeALeave_DoesNotBringTheMemberBack()
+    {
+        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var member = RosterTests.Member("gone", ConnectionRole.Mcp, "gw-a");
+        var join = await session.Join(member, observer);
+        await session.Leave("gone");
+
+        var result = await session.Renew("gw-a", observer, [new Subscription(member, join.Epoch, 0)]);
+
+        Assert.Equal("gone", Assert.Single(result.Stale));
+        Assert.Empty(await session.GetRoster());
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using RapidTriage.Operations.Tests.Harness;
+
+namespace RapidTriage.Operations.Tests;
+
+/// <summary>
+/// Health of a cluster on Azurite: a silo is ready while its storage answers and its membership sees it active;
+/// a gateway is ready while a silo answers; both stay alive (<c>/healthz</c>) through an outage.
+/// </summary>
+public sealed class ReadinessTests : IAsyncLifetime
+{
+    /// <summary>A readiness probe gives up after 3 s; a poll every 100 ms sees the change within this.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    private readonly Processes _processes = new(nameof(ReadinessTests));
+    private StorageEmulator _storage = null!;
+    private Node _silo = null!;
+    private Node _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _storage = await StorageEmulator.StartAsync(_processes.LogRoot);
+        _silo = _processes.StartSilo("silo", _storage.ConnectionString);
+        await _silo.WaitReadyAsync();
+        _gateway = _processes.StartClusterGateway("gateway", _storage.ConnectionString);
+        await _gateway.WaitReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _processes.DisposeAsync();
+        await _storage.DisposeAsync();
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Readyz_StorageStoppedThenRestarted_SiloUnreadyThenReady_GatewayFollowsTheCluster()
+    {
+        Assert.Equal(HttpStatusCode.OK, await _silo.StatusAsync("/healthz"));
+        Assert.Equal(HttpStatusCode.OK, await _gateway.StatusAsync("/healthz"));
+
+        await _storage.StopAsync();
+        await _silo.WaitForStatusAsync("/readyz", HttpStatusCode.ServiceUnavailable, Bound);
+        Assert.Equal(HttpStatusCode.OK, await _silo.StatusAsync("/healthz"));
+
+        // The gateway needs the cluster, not storage: its silo still answers.
+        Assert.Equal(HttpStatusCode.OK, await _gateway.StatusAsync("/readyz"));
+
+        await _storage.RestartAsync();
+        await _silo.WaitForStatusAsync("/readyz", HttpStatusCode.OK, Bound);
+
+        // Without a silo the gateway cannot serve a session: unready, but alive.
+        _silo.Process.Kill();
+        await _gateway.WaitForStatusAsync("/readyz", HttpStatusCode.ServiceUnavailable, Bound);
+        Assert.Equal(HttpStatusCode.OK, await _gateway.StatusAsync("/healthz"));
+    }
+}
