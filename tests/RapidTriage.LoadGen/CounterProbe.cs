@@ -13,13 +13,13 @@ namespace RapidTriage.LoadGen;
 /// </summary>
 internal sealed class CounterProbe : IAsyncDisposable
 {
+    private const int MaxAllocationReports = 4 * 3600;
     private readonly EventPipeSession _session;
     private readonly Task _processing;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
-    private double _allocated;
+    private readonly List<(DateTime At, double Bytes)> _allocations = [];
     private int _updates;
-    private int _updatesAtReset;
 
     private CounterProbe(EventPipeSession session)
     {
@@ -92,24 +92,36 @@ internal sealed class CounterProbe : IAsyncDisposable
         }
     }
 
-    /// <summary>Bytes allocated since the last <see cref="ResetAllocated"/> (1-second resolution); null when no report came since.</summary>
-    public double? Allocated
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _updates > _updatesAtReset ? _allocated : null;
-            }
-        }
-    }
-
-    public void ResetAllocated()
+    /// <summary>
+    /// Bytes allocated between two moments, from the reports stamped (by the process) inside that window:
+    /// reports can arrive late when this process is busy, so their arrival time says nothing. Null when no
+    /// report covers the window.
+    /// </summary>
+    public double? AllocatedBetween(DateTime startUtc, DateTime endUtc)
     {
         lock (_gate)
         {
-            _allocated = 0;
-            _updatesAtReset = _updates;
+            // A report at T covers the second before T.
+            var covering = _allocations.Where(a => a.At > startUtc && a.At <= endUtc.AddSeconds(1)).ToList();
+            return covering.Count == 0 ? null : covering.Sum(a => a.Bytes);
+        }
+    }
+
+    /// <summary>Waits until a report stamped after <paramref name="endUtc"/> (plus its second) has arrived.</summary>
+    public async Task WaitPastAsync(DateTime endUtc, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (_gate)
+            {
+                if (_allocations.Count > 0 && _allocations[^1].At > endUtc.AddSeconds(1))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(100);
         }
     }
 
@@ -165,10 +177,14 @@ internal sealed class CounterProbe : IAsyncDisposable
         lock (_gate)
         {
             _latest[name] = value;
+            _updates++;
             if (name == "alloc-rate")
             {
-                _allocated += value;
-                _updates++;
+                _allocations.Add((data.TimeStamp.ToUniversalTime(), value));
+                if (_allocations.Count > MaxAllocationReports)
+                {
+                    _allocations.RemoveRange(0, _allocations.Count - MaxAllocationReports);
+                }
             }
         }
     }

@@ -78,12 +78,13 @@ internal sealed class SessionGroup : IAsyncDisposable
         var load = ProcessProbe.LoadAverage();
         var serverCpu = ProcessProbe.CpuSeconds(_target.Pid);
         var ownCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
-        counters?.ResetAllocated();
+        var startedUtc = DateTime.UtcNow;
         var limit = TimeSpan.FromSeconds(((settings.WarmupSeconds + settings.DurationSeconds) * 1.5) + 2);
         var paced = await Pacer.RunAsync(rate, end - startN,
             i => _producers[(int)((startN + i) % sessions)].SendAsync(payload.Next(startN + i), cancellationToken),
             limit, cancellationToken);
         _nextN = startN + paced.Sent;
+        var endedUtc = DateTime.UtcNow;
 
         var expected = Math.Max(0, Math.Min(end, _nextN) - first) * consumers;
         var deadline = Stopwatch.GetTimestamp() + (long)(settings.DrainSeconds * Stopwatch.Frequency);
@@ -98,9 +99,9 @@ internal sealed class SessionGroup : IAsyncDisposable
         double? allocatedPerMessage = null;
         if (counters is not null)
         {
-            // Counters arrive once a second: wait for the one that covers the end of the run.
-            await counters.WaitForReportsAsync(2, TimeSpan.FromSeconds(4));
-            allocatedPerMessage = paced.Sent == 0 ? null : counters.Allocated / paced.Sent;
+            // Counters come once a second, stamped by the server: wait for the one that covers the end of the run.
+            await counters.WaitPastAsync(endedUtc, TimeSpan.FromSeconds(10));
+            allocatedPerMessage = paced.Sent == 0 ? null : counters.AllocatedBetween(startedUtc, endedUtc) / paced.Sent;
         }
 
         var latency = recorder.Summarize();

@@ -18,7 +18,7 @@ cd "$root"
 
 quick=0
 benchmarks=0
-report=1
+make_report=1
 report_only=0
 relay_dll=""
 before_ref=""
@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --benchmarks) benchmarks=1 ;;
-    --no-report) report=0 ;;
+    --no-report) make_report=0 ;;
     --report-only) report_only=1 ;;
     --relay-dll) relay_dll="$2"; shift ;;
     --before-ref) before_ref="$2"; shift ;;
@@ -147,7 +147,7 @@ fi
 
 rm -rf "$work/before-src"
 [ "$quick" = 1 ] || rm -rf "$work"
-if [ "$report" = 1 ]; then
+if [ "$make_report" = 1 ]; then
   write_report "$results" "$report" "$charts"
   echo "Done: $report"
 else

@@ -7,6 +7,12 @@ namespace RapidTriage.LoadGen.Report;
 /// <summary>Draws the report's PNG charts with gnuplot (Debian <c>gnuplot-nox</c>, cairo terminal), offline.</summary>
 internal static class Charts
 {
+    // Three shades per target (p50, p99, p99.9): blues, oranges, greens, greys.
+    private static readonly string[] Palette =
+    [
+        "#9ecae1", "#4292c6", "#08519c", "#fdae6b", "#f16913", "#a63603", "#a1d99b", "#41ab5d", "#006d2c", "#bdbdbd", "#737373", "#252525",
+    ];
+
     private const string Terminal = "set terminal pngcairo size 900,460 font 'sans,10' noenhanced";
 
     public static List<(string Title, string File)> Draw(SuiteResults results, string directory)
@@ -69,9 +75,10 @@ internal static class Charts
             for (var p = 0; p < 3; p++)
             {
                 var column = 2 + (t * 3) + p;
+                var color = Palette[((t * 3) + p) % Palette.Length];
                 columns.Add(columns.Count == 0
-                    ? Inv($"'latency.dat' using {column}:xtic(1) title '{targets[t]} {names[p]}'")
-                    : Inv($"'' using {column} title '{targets[t]} {names[p]}'"));
+                    ? Inv($"'latency.dat' using {column}:xtic(1) title '{targets[t]} {names[p]}' lc rgb '{color}'")
+                    : Inv($"'' using {column} title '{targets[t]} {names[p]}' lc rgb '{color}'"));
             }
         }
 
@@ -102,8 +109,9 @@ internal static class Charts
         foreach (var (target, steps) in series)
         {
             var name = $"{Path.GetFileNameWithoutExtension(file)}-{target}.dat";
-            var rows = steps.GroupBy(s => s.OfferedRate).OrderBy(g => g.Key)
-                .Select(g => g.OrderBy(s => s.Latency.P99Us).First())
+            // Per rate the passing attempt if any; steps whose consumers were all closed measured nothing and are left out.
+            var rows = steps.Where(s => s.Latency.Samples > 0).GroupBy(s => s.OfferedRate).OrderBy(g => g.Key)
+                .Select(g => g.OrderBy(s => s.Pass ? 0 : 1).ThenBy(s => s.Latency.P99Us).First())
                 .Select(s => Inv($"{s.OfferedRate} {Math.Max(s.Latency.P99Us / 1000, 0.01):0.###} {(s.Pass ? 1 : 0)}"));
             File.WriteAllLines(Path.Combine(work, name), rows);
             plots.Add($"'{name}' using 1:2 with linespoints lw 2 pt 7 title '{target} p99'");
@@ -135,7 +143,7 @@ internal static class Charts
         targets.ForEach(t => data.Append(Inv($" {Figures.Throughput(results, t)?.MaxSustainedRate ?? 0}")));
         data.AppendLine();
         data.Append(Inv($"\"{results.Sessions.FirstOrDefault()?.Sessions ?? 0} sessions\""));
-        targets.ForEach(t => data.Append(Inv($" {Figures.Sessions(results, t)?.MaxSustainedRate ?? 0}")));
+        targets.ForEach(t => data.Append(Inv($" {Figures.SessionsMaxPassing(results, t) ?? 0}")));
         data.AppendLine();
         data.Append(Inv($"\"{results.Sessions.FirstOrDefault()?.Sessions ?? 0} sessions, delivered in full\""));
         targets.ForEach(t => data.Append(Inv($" {Figures.Sessions(results, t)?.MaxDeliveredRate ?? 0}")));
@@ -152,7 +160,7 @@ internal static class Charts
             set yrange [0:*]
             set ylabel 'messages/s'
             set grid ytics
-            set key top right
+            set key outside right top
             plot {string.Join(", ", plots)}
             """);
     }
@@ -185,7 +193,7 @@ internal static class Charts
             set yrange [0:*]
             set ylabel 'KiB per connection'
             set grid ytics
-            set key top right
+            set key outside right top
             plot {string.Join(", ", plots)}
             """);
     }

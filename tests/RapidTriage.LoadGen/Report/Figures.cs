@@ -14,6 +14,11 @@ internal static class Figures
         return runs.Count == 0 ? null : runs[runs.Count / 2];
     }
 
+    /// <summary>The largest allocation per message of the runs at a rate (a late counter report makes a run read low).</summary>
+    public static double? LatencyAllocation(SuiteResults results, string target, double rate) =>
+        results.Latency.Where(r => r.Target == target && r.OfferedRate == rate && r.AllocatedBytesPerMessage is not null)
+            .Select(r => r.AllocatedBytesPerMessage).DefaultIfEmpty(null).Max();
+
     public static IEnumerable<double> LatencyRates(SuiteResults results) => results.Latency.Select(r => r.OfferedRate).Distinct().Order();
 
     public static IEnumerable<string> Targets(SuiteResults results) =>
@@ -26,6 +31,10 @@ internal static class Figures
     public static ThroughputResult? Throughput(SuiteResults results, string target) => results.Throughput.FirstOrDefault(t => t.Target == target);
 
     public static SessionsResult? Sessions(SuiteResults results, string target) => results.Sessions.FirstOrDefault(t => t.Target == target);
+
+    /// <summary>The highest aggregate rate at which a many-sessions step passed (p99 under the limit, all delivered), or null.</summary>
+    public static double? SessionsMaxPassing(SuiteResults results, string target) =>
+        Sessions(results, target) is { } s ? s.Steps.Where(r => r.Pass).Select(r => r.OfferedRate).DefaultIfEmpty(0).Max() : null;
 
     public static ConnectionsResult? Connections(SuiteResults results, string target) => results.Connections.FirstOrDefault(t => t.Target == target);
 

@@ -2,8 +2,8 @@ namespace RapidTriage.LoadGen.Scenarios;
 
 /// <summary>
 /// Scenario 2a: the highest rate one session (one producer, three consumers) sustains with p99 under the
-/// limit, nothing lost and nothing closed. Doubles the rate until a step fails (a failed step is tried once
-/// more, so that one stray pause does not end the search), then bisects.
+/// limit, nothing lost and nothing closed. Doubles the rate until two rates in a row fail (a failed step is
+/// tried once more, so that one stray pause does not end the search), then bisects above the last pass.
 /// </summary>
 internal static class ThroughputScenario
 {
@@ -15,16 +15,20 @@ internal static class ThroughputScenario
             var steps = new List<RunResult>();
             double passed = 0;
             double? failed = null;
-            for (var rate = settings.ThroughputStart; rate <= settings.ThroughputMax; rate *= 2)
+            var failuresInARow = 0;
+            for (var rate = settings.ThroughputStart; rate <= settings.ThroughputMax && failuresInARow < 2; rate *= 2)
             {
+                // Two failed rates in a row end the doubling: one, even after its retry, may be a noisy neighbour.
                 if (await StepAsync(target, rate, settings, probes, steps, cancellationToken))
                 {
                     passed = rate;
+                    failed = null;
+                    failuresInARow = 0;
                 }
                 else
                 {
-                    failed = rate;
-                    break;
+                    failed ??= rate;
+                    failuresInARow++;
                 }
             }
 
