@@ -9,7 +9,6 @@ internal sealed partial class RelayConnection
 {
     private const int MaxHistoryPage = 1000;
     private const int DefaultHistoryPage = 100;
-    private bool _initialized;
 
     private Task HandleControlAsync(ParsedFrame parsed) => parsed.Type switch
     {
@@ -37,17 +36,19 @@ internal sealed partial class RelayConnection
         long? lastSeq = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("lastSeq", out var seq)
             && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var value) ? value : null;
         var epoch = ReadString(data, "epoch");
-        var lateRecovery = lastSeq is not null && _initialized;
-        bool holding;
-        lock (_gate)
+        var lateRecovery = false;
+        if (lastSeq is { } asked)
         {
-            holding = _holding;
-        }
-
-        if (lastSeq is not null && !holding)
-        {
-            // Live events already went out; a replay now could not come before them.
-            lateRecovery = true;
+            lock (_gate)
+            {
+                if (!_holding)
+                {
+                    // Frames were already released (a slow init, or a second one). The replay can still come
+                    // first if no event newer than the client's lastSeq went out: hold again and recover.
+                    lateRecovery = _lastEventSeq > asked;
+                    _holding = !lateRecovery;
+                }
+            }
         }
 
         InitResult result;
@@ -62,7 +63,6 @@ internal sealed partial class RelayConnection
             return;
         }
 
-        _initialized = true;
         var recovered = lateRecovery ? false : result.Recovered;
         var replayed = result.Recovered == true && !lateRecovery;
         var reason = lateRecovery ? "late-init: send connection-init with lastSeq as the first message" : result.Reason;
