@@ -3,25 +3,41 @@ namespace RapidTriage.LoadGen;
 /// <summary>One runtime-counter probe per target process, started once for the whole suite.</summary>
 internal sealed class Probes : IAsyncDisposable
 {
-    private readonly Dictionary<string, CounterProbe?> _probes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<CounterProbe?>> _probes = new(StringComparer.Ordinal);
 
     public Probes(IEnumerable<Target> targets)
     {
         foreach (var target in targets)
         {
-            _probes[target.Name] = CounterProbe.TryStart(target.Pid);
-            if (target.Pid is not null && _probes[target.Name] is null)
+            var list = new List<CounterProbe?>();
+            foreach (var pid in target.Pids)
             {
-                Console.WriteLine($"note: no runtime counters from {target.Name} (pid {target.Pid}); memory figures use /proc only");
+                var probe = CounterProbe.TryStart(pid);
+                if (probe is null)
+                {
+                    Console.WriteLine($"note: no runtime counters from {target.Name} (pid {pid}); memory figures use /proc only");
+                }
+
+                list.Add(probe);
             }
+
+            _probes[target.Name] = list;
         }
     }
 
-    public CounterProbe? For(Target target) => _probes.GetValueOrDefault(target.Name);
+    /// <summary>The probe of the target's first process (memory and GC heap), or null.</summary>
+    public CounterProbe? For(Target target) => _probes.GetValueOrDefault(target.Name) is [var first, ..] ? first : null;
+
+    /// <summary>
+    /// Probes of all the target's processes (allocations are summed over them), or empty when any one is missing:
+    /// a sum over part of a deployment would read as the whole.
+    /// </summary>
+    public IReadOnlyList<CounterProbe> AllFor(Target target) =>
+        _probes.GetValueOrDefault(target.Name) is { } list && list.TrueForAll(p => p is not null) ? [.. list.Select(p => p!)] : [];
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var probe in _probes.Values)
+        foreach (var probe in _probes.Values.SelectMany(l => l))
         {
             if (probe is not null)
             {

@@ -61,7 +61,7 @@ internal sealed class SessionGroup : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="rate"/> messages/s in all for warm-up plus measured time; measures the latter.</summary>
-    public async Task<RunResult> RunAsync(string scenario, RunSettings settings, double rate, CounterProbe? counters, CancellationToken cancellationToken)
+    public async Task<RunResult> RunAsync(string scenario, RunSettings settings, double rate, IReadOnlyList<CounterProbe> counters, CancellationToken cancellationToken)
     {
         var sessions = _producers.Length;
         var consumers = _consumers[0].Length;
@@ -76,7 +76,7 @@ internal sealed class SessionGroup : IAsyncDisposable
         var startN = _nextN;
 
         var load = ProcessProbe.LoadAverage();
-        var serverCpu = ProcessProbe.CpuSeconds(_target.Pid);
+        var serverCpu = ServerCpuSeconds();
         var ownCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
         var startedUtc = DateTime.UtcNow;
         var limit = TimeSpan.FromSeconds(((settings.WarmupSeconds + settings.DurationSeconds) * 1.5) + 2);
@@ -94,14 +94,15 @@ internal sealed class SessionGroup : IAsyncDisposable
         }
 
         var seconds = paced.Seconds;
-        var serverCpuUsed = ProcessProbe.CpuSeconds(_target.Pid) - serverCpu;
+        var serverCpuUsed = ServerCpuSeconds() - serverCpu;
         var ownCpuUsed = ProcessProbe.CpuSeconds(Environment.ProcessId) - ownCpu;
         double? allocatedPerMessage = null;
-        if (counters is not null)
+        if (counters.Count > 0 && paced.Sent > 0)
         {
             // Counters come once a second, stamped by the server: wait for the one that covers the end of the run.
-            await counters.WaitPastAsync(endedUtc, TimeSpan.FromSeconds(10));
-            allocatedPerMessage = paced.Sent == 0 ? null : counters.AllocatedBetween(startedUtc, endedUtc) / paced.Sent;
+            await Task.WhenAll(counters.Select(c => c.WaitPastAsync(endedUtc, TimeSpan.FromSeconds(10))));
+            var allocated = counters.Select(c => c.AllocatedBetween(startedUtc, endedUtc)).ToList();
+            allocatedPerMessage = allocated.Contains(null) ? null : allocated.Sum() / paced.Sent;
         }
 
         var latency = recorder.Summarize();
@@ -122,6 +123,28 @@ internal sealed class SessionGroup : IAsyncDisposable
             Math.Round(paced.MaxLagMs, 2),
             pass,
             load);
+    }
+
+    /// <summary>CPU seconds used so far by all the target's processes, or null when any is unknown.</summary>
+    private double? ServerCpuSeconds()
+    {
+        if (_target.Pids.Count == 0)
+        {
+            return null;
+        }
+
+        double total = 0;
+        foreach (var pid in _target.Pids)
+        {
+            if (ProcessProbe.CpuSeconds(pid) is not { } seconds)
+            {
+                return null;
+            }
+
+            total += seconds;
+        }
+
+        return total;
     }
 
     public async ValueTask DisposeAsync()

@@ -6,9 +6,14 @@ namespace RapidTriage.LoadGen;
 /// A system under load: where producers and consumers connect (URL templates with <c>{session}</c>, so
 /// producer and consumers may sit on different gateways), which process to measure, and which protocol.
 /// Spec: <c>name=relay,producer=ws://h:p/extension-ws?sessionId={session},consumer=ws://h:p/mcp-ws?sessionId={session},pid=123,protocol=relay</c>.
+/// A deployment of several processes (a cluster: gateways and silos) gives them all, <c>pid=1+2+3</c>: the first is
+/// the one whose memory is measured; CPU time and allocations are the sum over all of them.
 /// </summary>
-internal sealed record Target(string Name, string ProducerUrl, string ConsumerUrl, int? Pid, bool RelayProtocol)
+internal sealed record Target(string Name, string ProducerUrl, string ConsumerUrl, IReadOnlyList<int> Pids, bool RelayProtocol)
 {
+    /// <summary>The process whose memory and GC heap are measured (the gateway the connections land on), or null.</summary>
+    public int? Pid => Pids.Count > 0 ? Pids[0] : null;
+
     public static Target Parse(string spec)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -39,7 +44,9 @@ internal sealed record Target(string Name, string ProducerUrl, string ConsumerUr
             values.GetValueOrDefault("name") ?? "target",
             producer,
             consumer,
-            values.TryGetValue("pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            values.TryGetValue("pid", out var pids)
+                ? [.. pids.Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))]
+                : [],
             string.Equals(protocol, "relay", StringComparison.OrdinalIgnoreCase));
     }
 

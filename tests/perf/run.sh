@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Measures the relay (local mode) against a bare Kestrel WebSocket broadcast baseline on this machine and
-# regenerates docs/performance.md with its charts. Loopback only; every process it starts, it stops.
+# Measures the relay against a bare Kestrel WebSocket broadcast baseline on this machine and regenerates
+# docs/performance.md with its charts. Loopback only; every process it starts, it stops.
 #
 #   bash tests/perf/run.sh                 # full run (about 10 minutes): docs/perf-results/local.json + docs/performance.md
+#   bash tests/perf/run.sh --cluster       # cluster mode (about 10 minutes): Azurite, two silos and two gateways
+#                                          # (deploy/local/start.sh on free ports), producers on one gateway and
+#                                          # consumers on the other: docs/perf-results/cluster.json + docs/performance.md
 #   bash tests/perf/run.sh --quick         # short run into a temporary folder; docs/ untouched
 #   bash tests/perf/run.sh --benchmarks    # also run the BenchmarkDotNet suite (adds about 15 minutes)
 #   bash tests/perf/run.sh --report-only  # rewrite docs/performance.md from the last results
@@ -17,6 +20,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 quick=0
+cluster=0
 benchmarks=0
 make_report=1
 report_only=0
@@ -27,6 +31,7 @@ suite_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --cluster) cluster=1 ;;
     --benchmarks) benchmarks=1 ;;
     --no-report) make_report=0 ;;
     --report-only) report_only=1 ;;
@@ -56,20 +61,23 @@ loadgen=(dotnet "tests/RapidTriage.LoadGen/bin/Release/$bin/RapidTriage.LoadGen.
 relay_dll="${relay_dll:-gateway/bin/Release/$bin/RapidTriage.Gateway.dll}"
 work="$(mktemp -d)"
 
+# The report covers both modes: local results ($1) and, when measured, cluster results ($2).
 write_report() {
-  local before=()
+  local before=() cluster_results=()
   [ -f docs/perf-results/local-before.json ] && [ "$1" != docs/perf-results/local-before.json ] && before=(--before docs/perf-results/local-before.json)
-  "${loadgen[@]}" report --results "$1" "${before[@]}" --out "$2" --charts "$3" \
+  [ -n "$2" ] && [ -f "$2" ] && cluster_results=(--cluster "$2")
+  "${loadgen[@]}" report --results "$1" "${cluster_results[@]}" "${before[@]}" --out "$3" --charts "$4" \
     --benchmarks docs/perf-results/benchmarks --notes docs/perf-results/notes.md
 }
 
 if [ "$report_only" = 1 ]; then
-  write_report "${results:-docs/perf-results/local.json}" docs/performance.md docs/perf-results/charts
+  write_report docs/perf-results/local.json docs/perf-results/cluster.json docs/performance.md docs/perf-results/charts
   exit 0
 fi
 relay_pid=""
 before_pid=""
 baseline_pid=""
+cluster_run=""
 cleanup() {
   for pid in $relay_pid $before_pid $baseline_pid; do
     kill "$pid" 2>/dev/null || true
@@ -77,6 +85,10 @@ cleanup() {
   for pid in $relay_pid $before_pid $baseline_pid; do
     wait "$pid" 2>/dev/null || true
   done
+  if [ -n "$cluster_run" ]; then
+    RAPIDTRIAGE_RUN_DIR="$cluster_run" bash deploy/local/stop.sh >/dev/null || true
+    cluster_run=""
+  fi
 }
 trap cleanup EXIT
 
@@ -100,10 +112,40 @@ start_relay() {
   started_port=$port
 }
 
-start_relay "$relay_dll" "$work/relay.log"
-relay_pid=$started_pid
-relay_port=$started_port
+# The local cluster emulator as deploy/local/start.sh runs it, on free ports, with the same raised rate limit.
+# Every process of it counts for CPU and allocations (pid=a+b+...); memory is the producers' gateway's.
+start_cluster() {
+  local ports
+  read -r -a ports <<<"$("${loadgen[@]}" free-ports --count 9)"
+  cluster_run="$work/cluster"
+  env RAPIDTRIAGE_RUN_DIR="$cluster_run" RAPIDTRIAGE_NO_BUILD=1 RAPIDTRIAGE_CLUSTER_ID="perf-$$" \
+    AZURITE_BLOB_PORT="${ports[0]}" AZURITE_QUEUE_PORT="${ports[1]}" AZURITE_TABLE_PORT="${ports[2]}" \
+    SILO1_PORT="${ports[3]}" SILO2_PORT="${ports[4]}" SILO1_GATEWAY_PORT="${ports[5]}" SILO2_GATEWAY_PORT="${ports[6]}" \
+    GATEWAY1_PORT="${ports[7]}" GATEWAY2_PORT="${ports[8]}" \
+    Relay__RateLimit__PermitsPerSecond=10000000 Relay__RateLimit__Burst=10000000 \
+    Logging__LogLevel__Default=Warning 'Logging__LogLevel__RapidTriage.Silo=Information' \
+    bash deploy/local/start.sh >"$work/cluster-start.log" 2>&1 || { cat "$work/cluster-start.log" >&2; exit 1; }
+  gateway1_port="${ports[7]}"
+  gateway2_port="${ports[8]}"
+  cluster_pids="$(awk '$1 ~ /^gateway1$/ {print $2}' "$cluster_run/pids")"
+  for name in gateway2 silo1 silo2; do
+    cluster_pids+="+$(awk -v n="$name" '$1 == n {print $2}' "$cluster_run/pids")"
+  done
+}
+
 targets=()
+if [ "$cluster" = 1 ]; then
+  [ -z "$before_ref" ] || { echo "--before-ref measures local mode only" >&2; exit 2; }
+  echo "Starting the local cluster (Azurite, two silos, two gateways)"
+  start_cluster
+  relay_port=$gateway1_port
+  relay="name=relay,producer=ws://127.0.0.1:$gateway1_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$gateway2_port/mcp-ws?sessionId={session},pid=$cluster_pids,protocol=relay"
+else
+  start_relay "$relay_dll" "$work/relay.log"
+  relay_pid=$started_pid
+  relay_port=$started_port
+  relay="name=relay,producer=ws://127.0.0.1:$relay_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$relay_port/mcp-ws?sessionId={session},pid=$relay_pid,protocol=relay"
+fi
 if [ -n "$before_ref" ]; then
   start_relay "$work/before-src/gateway/bin/Release/$bin/RapidTriage.Gateway.dll" "$work/relay-before.log"
   before_pid=$started_pid
@@ -117,23 +159,28 @@ dotnet "tests/RapidTriage.Baseline/bin/Release/$bin/RapidTriage.Baseline.dll" \
 baseline_pid=$!
 "${loadgen[@]}" wait-ready --url "http://127.0.0.1:$relay_port/" --url "http://127.0.0.1:$baseline_port/" --timeout 120
 
-relay="name=relay,producer=ws://127.0.0.1:$relay_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$relay_port/mcp-ws?sessionId={session},pid=$relay_pid,protocol=relay"
 baseline="name=baseline,producer=ws://127.0.0.1:$baseline_port/room/{session},pid=$baseline_pid,protocol=raw"
 note="Shared machine (other sessions' builds and tests may run at the same time; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)): compare relay and baseline within one run."
 
+mode=local
+[ "$cluster" = 1 ] && mode=cluster
 if [ "$quick" = 1 ]; then
-  results="${results:-$work/local-quick.json}"
+  results="${results:-$work/$mode-quick.json}"
   report="$work/performance.md"
   charts="$work/charts"
   suite_args+=(--quick)
 else
   mkdir -p docs/perf-results
-  results="${results:-docs/perf-results/local.json}"
+  results="${results:-docs/perf-results/$mode.json}"
   report="docs/performance.md"
   charts="docs/perf-results/charts"
 fi
 
-"${loadgen[@]}" suite --mode local --target "$relay" "${targets[@]}" --target "$baseline" --out "$results" --machine-note "$note" "${suite_args[@]}"
+if [ "$cluster" = 1 ]; then
+  # Idle connections are a gateway figure, measured in local mode; a cluster run measures the cross-gateway path.
+  case " ${suite_args[*]} " in *" --scenarios "*) ;; *) suite_args+=(--scenarios latency,throughput,sessions) ;; esac
+fi
+"${loadgen[@]}" suite --mode "$mode" --target "$relay" "${targets[@]}" --target "$baseline" --out "$results" --machine-note "$note" "${suite_args[@]}"
 cleanup
 relay_pid=""
 before_pid=""
@@ -148,7 +195,16 @@ fi
 rm -rf "$work/before-src"
 [ "$quick" = 1 ] || rm -rf "$work"
 if [ "$make_report" = 1 ]; then
-  write_report "$results" "$report" "$charts"
+  if [ "$cluster" = 1 ]; then
+    local_results=docs/perf-results/local.json
+    [ "$quick" = 1 ] && local_results="$work/local-quick.json"
+    [ -f "$local_results" ] || local_results=docs/perf-results/local.json
+    write_report "$local_results" "$results" "$report" "$charts"
+  else
+    cluster_results=docs/perf-results/cluster.json
+    [ "$quick" = 1 ] && cluster_results=""
+    write_report "$results" "$cluster_results" "$report" "$charts"
+  fi
   echo "Done: $report"
 else
   echo "Done: $results"

@@ -10,12 +10,13 @@ internal static class ReportCommand
     public static Command Create()
     {
         var results = new Option<string>("--results") { Description = "Results JSON written by suite.", Required = true };
+        var cluster = new Option<string?>("--cluster") { Description = "Results JSON of a cluster-mode run (suite --mode cluster), reported in its own section." };
         var before = new Option<string?>("--before") { Description = "Results JSON from before the optimizations, for a before/after table." };
         var output = new Option<string>("--out") { Description = "The Markdown file to write.", Required = true };
         var charts = new Option<string>("--charts") { Description = "Directory for the PNG charts (gnuplot must be installed).", Required = true };
         var benchmarks = new Option<string?>("--benchmarks") { Description = "Directory of BenchmarkDotNet *-report-github.md files to include." };
         var notes = new Option<string?>("--notes") { Description = "A hand-written Markdown file included as the analysis section." };
-        var command = new Command("report", "Write the Markdown performance report with charts.") { results, before, output, charts, benchmarks, notes };
+        var command = new Command("report", "Write the Markdown performance report with charts.") { results, cluster, before, output, charts, benchmarks, notes };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var current = await ReadAsync(parse.GetValue(results)!, cancellationToken);
@@ -23,12 +24,16 @@ internal static class ReportCommand
             var outPath = parse.GetValue(output)!;
             var chartDir = parse.GetValue(charts)!;
             Directory.CreateDirectory(chartDir);
-            var chartNames = Charts.Draw(current, chartDir);
+            var clusterResults = parse.GetValue(cluster) is { } clusterPath && File.Exists(clusterPath) ? await ReadAsync(clusterPath, cancellationToken) : null;
             var relative = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFullPath(chartDir));
-            var markdown = ReportWriter.Write(current, previous, chartNames.Select(c => (c.Title, Path.Combine(relative, c.File))).ToList(),
-                parse.GetValue(benchmarks), parse.GetValue(notes));
+            var chartNames = Charts.Draw(current, chartDir).Select(c => (c.Title, Path.Combine(relative, c.File))).ToList();
+
+            // Cluster charts keep the same file names in their own folder.
+            var clusterCharts = clusterResults is null ? [] : Charts.Draw(clusterResults, Path.Combine(chartDir, "cluster"))
+                .Select(c => (c.Title, Path.Combine(relative, "cluster", c.File))).ToList();
+            var markdown = ReportWriter.Write(current, previous, chartNames, parse.GetValue(benchmarks), parse.GetValue(notes), clusterResults, clusterCharts);
             await File.WriteAllTextAsync(outPath, markdown, cancellationToken);
-            Console.WriteLine($"report: {outPath} ({chartNames.Count} charts)");
+            Console.WriteLine($"report: {outPath} ({chartNames.Count + clusterCharts.Count} charts)");
             return 0;
         });
         return command;

@@ -86,7 +86,7 @@ internal static class SuiteCommand
         foreach (var target in targets)
         {
             await using var group = await SessionGroup.ConnectAsync(target, 1, settings.Consumers, 1, cancellationToken);
-            await group.RunAsync("warm-up", settings.Run with { WarmupSeconds = 0, DurationSeconds = 3 }, 2000, null, cancellationToken);
+            await group.RunAsync("warm-up", settings.Run with { WarmupSeconds = 0, DurationSeconds = 3 }, 2000, [], cancellationToken);
         }
 
         if (settings.Scenarios.Contains("latency"))

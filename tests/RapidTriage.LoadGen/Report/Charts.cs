@@ -15,20 +15,23 @@ internal static class Charts
 
     private const string Terminal = "set terminal pngcairo size 900,460 font 'sans,10' noenhanced";
 
+    /// <summary>Draws every chart the results have data for into <paramref name="directory"/>; titles name the mode unless it is local.</summary>
     public static List<(string Title, string File)> Draw(SuiteResults results, string directory)
     {
         var drawn = new List<(string, string)>();
         var work = Directory.CreateTempSubdirectory("rt-charts-");
         try
         {
+            Directory.CreateDirectory(directory);
+            var canvas = new Canvas(work.FullName, directory, results.Mode == "local" ? "" : $"{results.Mode} mode: ");
             var targets = Figures.Targets(results).ToList();
-            Add(drawn, Latency(results, targets, work.FullName, directory));
+            Add(drawn, Latency(results, targets, canvas));
             Add(drawn, Steps(results.Throughput.Select(t => (t.Target, t.Steps)).ToList(), "throughput.png",
-                "One session, 1 producer -> 3 consumers: p99 by offered rate", work.FullName, directory));
+                "One session, 1 producer -> 3 consumers: p99 by offered rate", canvas));
             Add(drawn, Steps(results.Sessions.Select(t => (t.Target, t.Steps)).ToList(), "sessions.png",
-                $"{results.Sessions.FirstOrDefault()?.Sessions} sessions at once: p99 by aggregate offered rate", work.FullName, directory));
-            Add(drawn, MaxRates(results, targets, work.FullName, directory));
-            Add(drawn, Connections(results, targets, work.FullName, directory));
+                $"{results.Sessions.FirstOrDefault()?.Sessions} sessions at once: p99 by aggregate offered rate", canvas));
+            Add(drawn, MaxRates(results, targets, canvas));
+            Add(drawn, Connections(results, targets, canvas));
         }
         finally
         {
@@ -46,7 +49,7 @@ internal static class Charts
         }
     }
 
-    private static (string, string)? Latency(SuiteResults results, List<string> targets, string work, string directory)
+    private static (string, string)? Latency(SuiteResults results, List<string> targets, Canvas canvas)
     {
         var rates = Figures.LatencyRates(results).ToList();
         if (rates.Count == 0)
@@ -67,7 +70,7 @@ internal static class Charts
             data.AppendLine();
         }
 
-        File.WriteAllText(Path.Combine(work, "latency.dat"), data.ToString());
+        File.WriteAllText(Path.Combine(canvas.Work, "latency.dat"), data.ToString());
         var columns = new List<string>();
         for (var t = 0; t < targets.Count; t++)
         {
@@ -82,7 +85,7 @@ internal static class Charts
             }
         }
 
-        return Plot(work, directory, "latency.png", "End-to-end latency by rate (1 producer -> 3 consumers, 300-byte events)", $"""
+        return Plot(canvas, "latency.png", "End-to-end latency by rate (1 producer -> 3 consumers, 300-byte events)", $"""
             {Terminal}
             set output 'latency.png'
             set title 'End-to-end latency, producer send to consumer receive (1 producer -> 3 consumers, 300-byte events)'
@@ -98,7 +101,7 @@ internal static class Charts
             """);
     }
 
-    private static (string, string)? Steps(List<(string Target, List<RunResult> Steps)> series, string file, string title, string work, string directory)
+    private static (string, string)? Steps(List<(string Target, List<RunResult> Steps)> series, string file, string title, Canvas canvas)
     {
         if (series.Count == 0 || series.All(s => s.Steps.Count == 0))
         {
@@ -113,12 +116,12 @@ internal static class Charts
             var rows = steps.Where(s => s.Latency.Samples > 0).GroupBy(s => s.OfferedRate).OrderBy(g => g.Key)
                 .Select(g => g.OrderBy(s => s.Pass ? 0 : 1).ThenBy(s => s.Latency.P99Us).First())
                 .Select(s => Inv($"{s.OfferedRate} {Math.Max(s.Latency.P99Us / 1000, 0.01):0.###} {(s.Pass ? 1 : 0)}"));
-            File.WriteAllLines(Path.Combine(work, name), rows);
+            File.WriteAllLines(Path.Combine(canvas.Work, name), rows);
             plots.Add($"'{name}' using 1:2 with linespoints lw 2 pt 7 title '{target} p99'");
         }
 
         plots.Add("50 with lines dt 2 lc rgb 'red' title 'p99 limit (50 ms)'");
-        return Plot(work, directory, file, title, $"""
+        return Plot(canvas, file, title, $"""
             {Terminal}
             set output '{file}'
             set title '{title}'
@@ -131,7 +134,7 @@ internal static class Charts
             """);
     }
 
-    private static (string, string)? MaxRates(SuiteResults results, List<string> targets, string work, string directory)
+    private static (string, string)? MaxRates(SuiteResults results, List<string> targets, Canvas canvas)
     {
         if (results.Throughput.Count == 0 && results.Sessions.Count == 0)
         {
@@ -148,9 +151,9 @@ internal static class Charts
         data.Append(Inv($"\"{results.Sessions.FirstOrDefault()?.Sessions ?? 0} sessions, delivered in full\""));
         targets.ForEach(t => data.Append(Inv($" {Figures.Sessions(results, t)?.MaxDeliveredRate ?? 0}")));
         data.AppendLine();
-        File.WriteAllText(Path.Combine(work, "max.dat"), data.ToString());
+        File.WriteAllText(Path.Combine(canvas.Work, "max.dat"), data.ToString());
         var plots = targets.Select((t, i) => i == 0 ? $"'max.dat' using 2:xtic(1) title '{t}'" : Inv($"'' using {i + 2} title '{t}'"));
-        return Plot(work, directory, "max-rate.png", "Highest sustained rate with p99 under 50 ms", $"""
+        return Plot(canvas, "max-rate.png", "Highest sustained rate with p99 under 50 ms", $"""
             {Terminal}
             set output 'max-rate.png'
             set title 'Highest sustained rate (messages/s): p99 < 50 ms and nothing lost; or (last group) nothing lost'
@@ -165,7 +168,7 @@ internal static class Charts
             """);
     }
 
-    private static (string, string)? Connections(SuiteResults results, List<string> targets, string work, string directory)
+    private static (string, string)? Connections(SuiteResults results, List<string> targets, Canvas canvas)
     {
         if (results.Connections.Count == 0)
         {
@@ -179,11 +182,11 @@ internal static class Charts
         data.Append("\"GC heap\"");
         targets.ForEach(t => data.Append(Inv($" {(Figures.Connections(results, t)?.HeapBytesPerConnection ?? 0) / 1024:0.##}")));
         data.AppendLine();
-        File.WriteAllText(Path.Combine(work, "connections.dat"), data.ToString());
+        File.WriteAllText(Path.Combine(canvas.Work, "connections.dat"), data.ToString());
         var plots = targets.Select((t, i) => i == 0 ? $"'connections.dat' using 2:xtic(1) title '{t}'" : Inv($"'' using {i + 2} title '{t}'")).ToList();
         plots.Add("32 with lines dt 2 lc rgb 'red' title 'goal: < 32 KiB'");
         var count = results.Connections.First().Requested;
-        return Plot(work, directory, "connections.png", "Server memory per idle connection", $"""
+        return Plot(canvas, "connections.png", "Server memory per idle connection", $"""
             {Terminal}
             set output 'connections.png'
             set title 'Server memory per idle connection ({count} connections, after minus before)'
@@ -198,8 +201,11 @@ internal static class Charts
             """);
     }
 
-    private static (string, string)? Plot(string work, string directory, string file, string title, string script)
+    private static (string, string)? Plot(Canvas canvas, string file, string title, string script)
     {
+        title = canvas.TitlePrefix + title;
+        script = script.Replace("set title '", "set title '" + canvas.TitlePrefix, StringComparison.Ordinal);
+        var work = canvas.Work;
         File.WriteAllText(Path.Combine(work, "plot.gp"), script);
         try
         {
@@ -222,11 +228,14 @@ internal static class Charts
             return null;
         }
 
-        File.Copy(Path.Combine(work, file), Path.Combine(directory, file), overwrite: true);
+        File.Copy(Path.Combine(work, file), Path.Combine(canvas.Directory, file), overwrite: true);
         return (title, file);
     }
 
     private static string Ms(double? micros) => micros is { } us ? Inv($"{Math.Max(us / 1000, 0.001):0.####}") : "NaN";
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Where a chart is drawn (a temp folder), where it goes, and what its title starts with.</summary>
+    private sealed record Canvas(string Work, string Directory, string TitlePrefix);
 }

@@ -16,7 +16,7 @@ internal static class LatencyScenario
                 foreach (var target in targets)
                 {
                     await using var group = await SessionGroup.ConnectAsync(target, 1, settings.Consumers, 1, cancellationToken);
-                    var result = await group.RunAsync("latency", settings.Run, rate, probes.For(target), cancellationToken);
+                    var result = await group.RunAsync("latency", settings.Run, rate, probes.AllFor(target), cancellationToken);
                     Console.WriteLine(Format.Run(result));
                     results.Add(result);
                     await Task.Delay(settings.Pause, cancellationToken);

@@ -25,7 +25,7 @@ internal static class SessionsScenario
                 RunResult? best = null;
                 for (var attempt = 0; attempt < 2 && best?.Pass != true && !group.Broken; attempt++)
                 {
-                    var result = await group.RunAsync("sessions", settings.Run, rate, probes.For(target), cancellationToken);
+                    var result = await group.RunAsync("sessions", settings.Run, rate, probes.AllFor(target), cancellationToken);
                     Console.WriteLine(Format.Run(result));
                     steps.Add(result);
                     await Task.Delay(settings.Pause, cancellationToken);

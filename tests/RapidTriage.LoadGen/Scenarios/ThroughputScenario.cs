@@ -62,7 +62,7 @@ internal static class ThroughputScenario
         for (var attempt = 0; attempt < 2; attempt++)
         {
             await using var group = await SessionGroup.ConnectAsync(target, 1, settings.Consumers, 1, cancellationToken);
-            var result = await group.RunAsync("throughput", settings.ThroughputRun, rate, probes.For(target), cancellationToken);
+            var result = await group.RunAsync("throughput", settings.ThroughputRun, rate, probes.AllFor(target), cancellationToken);
             Console.WriteLine(Format.Run(result));
             steps.Add(result);
             await Task.Delay(settings.Pause, cancellationToken);
