@@ -47,4 +47,16 @@ internal static class ProcessProbe
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
     }
+
+    /// <summary>User plus system CPU seconds used by all of <paramref name="pids"/>, or null when any is unknown (or none given).</summary>
+    public static double? CpuSeconds(IReadOnlyList<int> pids)
+    {
+        double? total = pids.Count == 0 ? null : 0;
+        foreach (var pid in pids)
+        {
+            total += CpuSeconds(pid);
+        }
+
+        return total;
+    }
 }

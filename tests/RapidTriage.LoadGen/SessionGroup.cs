@@ -76,7 +76,7 @@ internal sealed class SessionGroup : IAsyncDisposable
         var startN = _nextN;
 
         var load = ProcessProbe.LoadAverage();
-        var serverCpu = ServerCpuSeconds();
+        var serverCpu = ProcessProbe.CpuSeconds(_target.Pids);
         var ownCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
         var startedUtc = DateTime.UtcNow;
         var limit = TimeSpan.FromSeconds(((settings.WarmupSeconds + settings.DurationSeconds) * 1.5) + 2);
@@ -94,7 +94,7 @@ internal sealed class SessionGroup : IAsyncDisposable
         }
 
         var seconds = paced.Seconds;
-        var serverCpuUsed = ServerCpuSeconds() - serverCpu;
+        var serverCpuUsed = ProcessProbe.CpuSeconds(_target.Pids) - serverCpu;
         var ownCpuUsed = ProcessProbe.CpuSeconds(Environment.ProcessId) - ownCpu;
         double? allocatedPerMessage = null;
         if (counters.Count > 0 && paced.Sent > 0)
@@ -123,28 +123,6 @@ internal sealed class SessionGroup : IAsyncDisposable
             Math.Round(paced.MaxLagMs, 2),
             pass,
             load);
-    }
-
-    /// <summary>CPU seconds used so far by all the target's processes, or null when any is unknown.</summary>
-    private double? ServerCpuSeconds()
-    {
-        if (_target.Pids.Count == 0)
-        {
-            return null;
-        }
-
-        double total = 0;
-        foreach (var pid in _target.Pids)
-        {
-            if (ProcessProbe.CpuSeconds(pid) is not { } seconds)
-            {
-                return null;
-            }
-
-            total += seconds;
-        }
-
-        return total;
     }
 
     public async ValueTask DisposeAsync()

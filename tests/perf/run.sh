@@ -127,10 +127,7 @@ start_cluster() {
     bash deploy/local/start.sh >"$work/cluster-start.log" 2>&1 || { cat "$work/cluster-start.log" >&2; exit 1; }
   gateway1_port="${ports[7]}"
   gateway2_port="${ports[8]}"
-  cluster_pids="$(awk '$1 ~ /^gateway1$/ {print $2}' "$cluster_run/pids")"
-  for name in gateway2 silo1 silo2; do
-    cluster_pids+="+$(awk -v n="$name" '$1 == n {print $2}' "$cluster_run/pids")"
-  done
+  cluster_pids="$(for name in gateway1 gateway2 silo1 silo2; do awk -v n="$name" '$1 == n {print $2}' "$cluster_run/pids"; done | paste -sd+)"
 }
 
 targets=()
@@ -196,10 +193,7 @@ rm -rf "$work/before-src"
 [ "$quick" = 1 ] || rm -rf "$work"
 if [ "$make_report" = 1 ]; then
   if [ "$cluster" = 1 ]; then
-    local_results=docs/perf-results/local.json
-    [ "$quick" = 1 ] && local_results="$work/local-quick.json"
-    [ -f "$local_results" ] || local_results=docs/perf-results/local.json
-    write_report "$local_results" "$results" "$report" "$charts"
+    write_report docs/perf-results/local.json "$results" "$report" "$charts"
   else
     cluster_results=docs/perf-results/cluster.json
     [ "$quick" = 1 ] && cluster_results=""
