@@ -38,29 +38,43 @@ internal sealed partial class SessionGrain
     private async Task FlushAsync()
     {
         _dirty = false;
+        var snapshot = _snapshotDue || _log.SnapshotDue(_history.Bytes);
+        _snapshotDue = false;
         try
         {
-            await WriteSnapshotAsync(open: true);
+            if (snapshot)
+            {
+                await WriteSnapshotAsync(open: true);
+            }
+            else
+            {
+                await _log.AppendAsync(_history, _lastSeq);
+            }
         }
         catch (Exception ex)
         {
             _dirty = true;
+            _snapshotDue |= snapshot;
             LogFlushFailed(ex, SessionId);
         }
     }
 
-    private Task WriteSnapshotAsync(bool open)
+    /// <summary>Writes the whole history as the new snapshot, then deletes the segments it replaces.</summary>
+    private async Task WriteSnapshotAsync(bool open)
     {
+        var throughSeq = _lastSeq;
         storage.State = new SessionState
         {
             Epoch = _epoch,
-            LastSeq = _lastSeq,
+            LastSeq = throughSeq,
             TrimmedThroughSeq = _history.TrimmedThroughSeq,
             ClearedThroughSeq = _clearedThroughSeq,
             Events = _history.Snapshot(),
             Open = open,
+            FirstSegment = _log.Next,
         };
-        return storage.WriteStateAsync();
+        await storage.WriteStateAsync();
+        await _log.SnapshotWrittenAsync(throughSeq);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: gateway {GatewayId} stopped renewing; {Count} members leave")]

@@ -64,6 +64,9 @@ internal sealed partial class SessionGrain
             metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
             _clearedThroughSeq = _lastSeq;
             _dirty = true;
+
+            // Segments hold events from before the clear: only a snapshot leaves them behind.
+            _snapshotDue = true;
         }
 
         var handlers = _roster.Values

@@ -1,13 +1,16 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using RapidTriage.Contracts;
 
 namespace RapidTriage.Grains;
 
 /// <summary>
 /// One session: roster, <c>seq</c>, routing, history and fan-out. Persisted: epoch, <c>seq</c> and history
-/// (write-behind every <see cref="HistoryOptions.FlushInterval"/>). Rebuilt from gateways: the roster.
+/// (write-behind every <see cref="HistoryOptions.FlushInterval"/>: a segment with what is new, now and then a
+/// snapshot of it all; see <see cref="HistoryLog"/>). Rebuilt from gateways: the roster.
 /// </summary>
 internal sealed partial class SessionGrain(
     [PersistentState("session", SessionStorage.ProviderName)] IPersistentState<SessionState> storage,
@@ -26,10 +29,14 @@ internal sealed partial class SessionGrain(
     /// <summary>Members that said Leave: a renewal sent before the Leave must not bring them back.</summary>
     private readonly RecentIds _left = new(1024);
     private SessionHistory _history = null!;
+    private HistoryLog _log = null!;
     private string _epoch = "";
     private long _lastSeq;
     private long _clearedThroughSeq;
     private bool _dirty;
+
+    /// <summary>The next flush writes a snapshot, not a segment (after clear-logs or a failed snapshot).</summary>
+    private bool _snapshotDue;
     private Task _flush = Task.CompletedTask;
     private long _reportedHistoryBytes;
     private string? _sessionId;
@@ -42,6 +49,7 @@ internal sealed partial class SessionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _history = new SessionHistory(_options.History);
+        _log = new HistoryLog(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SessionStorage.ProviderName), this.GetGrainId(), _options.History, logger);
         var saved = storage.State;
         if (storage.RecordExists)
         {
@@ -54,6 +62,17 @@ internal sealed partial class SessionGrain(
             _lastSeq = saved.LastSeq;
             _clearedThroughSeq = saved.ClearedThroughSeq;
             _epoch = saved.Epoch;
+            foreach (var segment in await _log.LoadAsync(saved.FirstSegment))
+            {
+                // A segment rewritten after a failure may repeat what an earlier one holds.
+                foreach (var item in segment.Events.Where(e => e.Seq > _lastSeq))
+                {
+                    _history.Add(item);
+                }
+
+                _history.TrimmedThroughSeq = Math.Max(_history.TrimmedThroughSeq, segment.TrimmedThroughSeq);
+                _lastSeq = Math.Max(_lastSeq, segment.LastSeq);
+            }
         }
 
         if (!storage.RecordExists || saved.Open || string.IsNullOrEmpty(_epoch))

@@ -32,6 +32,19 @@ public sealed class HistoryOptions
     /// killed between flushes loses at most this much; the session then gets a new epoch.
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// <c>Relay:History:MaxSegments</c>: a flush writes only the events new since the last one (a segment);
+    /// after this many segments the next flush writes the whole history instead (a snapshot) and deletes them.
+    /// Loading a session reads the snapshot and at most this many segments.
+    /// </summary>
+    public int MaxSegments { get; set; } = 30;
+
+    /// <summary>
+    /// <c>Relay:History:MaxSegmentBytesRatio</c>: the next flush also writes a snapshot once the segments hold
+    /// more than this many times the bytes of the retained history (a busy session turns its history over fast).
+    /// </summary>
+    public double MaxSegmentBytesRatio { get; set; } = 4;
 }
 
 /// <summary>How gateways and sessions keep each other alive.</summary>

@@ -1,8 +1,9 @@
 namespace RapidTriage.Grains;
 
 /// <summary>
-/// What a session persists. The roster and observer references are never stored: gateways rebuild the
-/// roster by renewing.
+/// What a session persists: a snapshot, extended by the <see cref="HistorySegment"/>s written after it
+/// (numbered from <see cref="FirstSegment"/>). The roster and observer references are never stored:
+/// gateways rebuild the roster by renewing.
 /// </summary>
 [GenerateSerializer, Alias("rt.SessionState")]
 public sealed class SessionState
@@ -27,4 +28,10 @@ public sealed class SessionState
     /// final flush, so events after the last flush may be lost: the session takes a new epoch.
     /// </summary>
     [Id(5)] public bool Open { get; set; }
+
+    /// <summary>
+    /// Number of the first <see cref="HistorySegment"/> written after this snapshot; segments from it upward
+    /// (until one is missing) extend <see cref="Events"/>. Zero in state written before segments existed.
+    /// </summary>
+    [Id(6)] public long FirstSegment { get; set; }
 }
