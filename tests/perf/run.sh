@@ -2,8 +2,8 @@
 # Measures the relay against a bare Kestrel WebSocket broadcast baseline on this machine and regenerates
 # docs/performance.md with its charts. Loopback only; every process it starts, it stops.
 #
-#   bash tests/perf/run.sh                 # full run (about 10 minutes): docs/perf-results/local.json + docs/performance.md
-#   bash tests/perf/run.sh --cluster       # cluster mode (about 10 minutes): Azurite, two silos and two gateways
+#   bash tests/perf/run.sh                 # full run (about 20 minutes): docs/perf-results/local.json + docs/performance.md
+#   bash tests/perf/run.sh --cluster       # cluster mode (about 15 minutes): Azurite, two silos and two gateways
 #                                          # (deploy/local/start.sh on free ports), producers on one gateway and
 #                                          # consumers on the other: docs/perf-results/cluster.json + docs/performance.md
 #   bash tests/perf/run.sh --quick         # short run into a temporary folder; docs/ untouched
@@ -15,6 +15,7 @@
 #   --no-report           leave docs/performance.md alone; docs/perf-results/local-before.json, when present,
 #                         is the "before" of the report's before/after table
 #   extra flags go to the load generator's suite command, e.g. --scenarios latency,throughput --sessions 300
+# Each group of scenarios (connections; sessions; latency and throughput) runs against freshly started servers.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -78,6 +79,7 @@ relay_pid=""
 before_pid=""
 baseline_pid=""
 cluster_run=""
+cluster_starts=0
 cleanup() {
   for pid in $relay_pid $before_pid $baseline_pid; do
     kill "$pid" 2>/dev/null || true
@@ -117,46 +119,56 @@ start_relay() {
 start_cluster() {
   local ports
   read -r -a ports <<<"$("${loadgen[@]}" free-ports --count 9)"
-  cluster_run="$work/cluster"
-  env RAPIDTRIAGE_RUN_DIR="$cluster_run" RAPIDTRIAGE_NO_BUILD=1 RAPIDTRIAGE_CLUSTER_ID="perf-$$" \
+  cluster_starts=$((cluster_starts + 1))
+  cluster_run="$work/cluster-$cluster_starts"
+  env RAPIDTRIAGE_RUN_DIR="$cluster_run" RAPIDTRIAGE_NO_BUILD=1 RAPIDTRIAGE_CLUSTER_ID="perf-$$-$cluster_starts" \
     AZURITE_BLOB_PORT="${ports[0]}" AZURITE_QUEUE_PORT="${ports[1]}" AZURITE_TABLE_PORT="${ports[2]}" \
     SILO1_PORT="${ports[3]}" SILO2_PORT="${ports[4]}" SILO1_GATEWAY_PORT="${ports[5]}" SILO2_GATEWAY_PORT="${ports[6]}" \
     GATEWAY1_PORT="${ports[7]}" GATEWAY2_PORT="${ports[8]}" \
     Relay__RateLimit__PermitsPerSecond=10000000 Relay__RateLimit__Burst=10000000 \
     Logging__LogLevel__Default=Warning 'Logging__LogLevel__RapidTriage.Silo=Information' \
-    bash deploy/local/start.sh >"$work/cluster-start.log" 2>&1 || { cat "$work/cluster-start.log" >&2; exit 1; }
+    bash deploy/local/start.sh >"$work/cluster-start-$cluster_starts.log" 2>&1 || { cat "$work/cluster-start-$cluster_starts.log" >&2; exit 1; }
   gateway1_port="${ports[7]}"
   gateway2_port="${ports[8]}"
   cluster_pids="$(for name in gateway1 gateway2 silo1 silo2; do awk -v n="$name" '$1 == n {print $2}' "$cluster_run/pids"; done | paste -sd+)"
 }
 
-targets=()
-if [ "$cluster" = 1 ]; then
-  [ -z "$before_ref" ] || { echo "--before-ref measures local mode only" >&2; exit 2; }
-  echo "Starting the local cluster (Azurite, two silos, two gateways)"
-  start_cluster
-  relay_port=$gateway1_port
-  relay="name=relay,producer=ws://127.0.0.1:$gateway1_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$gateway2_port/mcp-ws?sessionId={session},pid=$cluster_pids,protocol=relay"
-else
-  start_relay "$relay_dll" "$work/relay.log"
-  relay_pid=$started_pid
-  relay_port=$started_port
-  relay="name=relay,producer=ws://127.0.0.1:$relay_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$relay_port/mcp-ws?sessionId={session},pid=$relay_pid,protocol=relay"
-fi
-if [ -n "$before_ref" ]; then
-  start_relay "$work/before-src/gateway/bin/Release/$bin/RapidTriage.Gateway.dll" "$work/relay-before.log"
-  before_pid=$started_pid
-  before_port=$started_port
-  "${loadgen[@]}" wait-ready --url "http://127.0.0.1:$before_port/" --timeout 120
-  targets+=(--target "name=relay-before,producer=ws://127.0.0.1:$before_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$before_port/mcp-ws?sessionId={session},pid=$before_pid,protocol=relay")
-fi
-read -r baseline_port <<<"$("${loadgen[@]}" free-ports --count 1)"
-dotnet "tests/RapidTriage.Baseline/bin/Release/$bin/RapidTriage.Baseline.dll" \
-  --urls "http://127.0.0.1:$baseline_port" --Logging:LogLevel:Default=Warning >"$work/baseline.log" 2>&1 &
-baseline_pid=$!
-"${loadgen[@]}" wait-ready --url "http://127.0.0.1:$relay_port/" --url "http://127.0.0.1:$baseline_port/" --timeout 120
+# Starts the relay (or the cluster), the relay-before build when asked, and the baseline, all fresh.
+start_servers() {
+  targets=()
+  if [ "$cluster" = 1 ]; then
+    start_cluster
+    relay_port=$gateway1_port
+    relay="name=relay,producer=ws://127.0.0.1:$gateway1_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$gateway2_port/mcp-ws?sessionId={session},pid=$cluster_pids,protocol=relay"
+  else
+    start_relay "$relay_dll" "$work/relay.log"
+    relay_pid=$started_pid
+    relay_port=$started_port
+    relay="name=relay,producer=ws://127.0.0.1:$relay_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$relay_port/mcp-ws?sessionId={session},pid=$relay_pid,protocol=relay"
+  fi
+  if [ -n "$before_ref" ]; then
+    start_relay "$work/before-src/gateway/bin/Release/$bin/RapidTriage.Gateway.dll" "$work/relay-before.log"
+    before_pid=$started_pid
+    before_port=$started_port
+    "${loadgen[@]}" wait-ready --url "http://127.0.0.1:$before_port/" --timeout 120
+    targets+=(--target "name=relay-before,producer=ws://127.0.0.1:$before_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$before_port/mcp-ws?sessionId={session},pid=$before_pid,protocol=relay")
+  fi
+  read -r baseline_port <<<"$("${loadgen[@]}" free-ports --count 1)"
+  dotnet "tests/RapidTriage.Baseline/bin/Release/$bin/RapidTriage.Baseline.dll" \
+    --urls "http://127.0.0.1:$baseline_port" --Logging:LogLevel:Default=Warning >"$work/baseline.log" 2>&1 &
+  baseline_pid=$!
+  "${loadgen[@]}" wait-ready --url "http://127.0.0.1:$relay_port/" --url "http://127.0.0.1:$baseline_port/" --timeout 120
+  baseline="name=baseline,producer=ws://127.0.0.1:$baseline_port/room/{session},pid=$baseline_pid,protocol=raw"
+}
 
-baseline="name=baseline,producer=ws://127.0.0.1:$baseline_port/room/{session},pid=$baseline_pid,protocol=raw"
+stop_servers() {
+  cleanup
+  relay_pid=""
+  before_pid=""
+  baseline_pid=""
+}
+
+[ "$cluster" = 1 ] && [ -n "$before_ref" ] && { echo "--before-ref measures local mode only" >&2; exit 2; }
 note="Shared machine (other sessions' builds and tests may run at the same time; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)): compare relay and baseline within one run."
 
 mode=local
@@ -173,15 +185,36 @@ else
   charts="docs/perf-results/charts"
 fi
 
-if [ "$cluster" = 1 ]; then
-  # Idle connections are a gateway figure, measured in local mode; a cluster run measures the cross-gateway path.
-  case " ${suite_args[*]} " in *" --scenarios "*) ;; *) suite_args+=(--scenarios latency,throughput,sessions) ;; esac
-fi
-"${loadgen[@]}" suite --mode "$mode" --target "$relay" "${targets[@]}" --target "$baseline" --out "$results" --machine-note "$note" "${suite_args[@]}"
-cleanup
-relay_pid=""
-before_pid=""
-baseline_pid=""
+# Idle connections are a gateway figure, measured in local mode; a cluster run measures the cross-gateway path.
+scenarios=connections,sessions,latency,throughput
+[ "$cluster" = 1 ] && scenarios=sessions,latency,throughput
+rest=()
+for ((i = 0; i < ${#suite_args[@]}; i++)); do
+  if [ "${suite_args[$i]}" = --scenarios ]; then
+    scenarios="${suite_args[$((i + 1))]}"
+    i=$((i + 1))
+  else
+    rest+=("${suite_args[$i]}")
+  fi
+done
+
+# Each group of scenarios meets freshly started servers, relay and baseline alike: what one scenario leaves
+# behind (1000 sessions' retained history, a heap grown by 10,000 connections, an overload) is not what the
+# next one means to measure. Latency and throughput share servers; throughput goes last (it overloads them).
+rm -f "$results"
+for group in connections sessions latency,throughput; do
+  wanted=()
+  for scenario in ${group//,/ }; do
+    [[ ",$scenarios," == *",$scenario,"* ]] && wanted+=("$scenario")
+  done
+  [ ${#wanted[@]} -gt 0 ] || continue
+  wanted_list="$(IFS=,; echo "${wanted[*]}")"
+  echo "Starting fresh servers for: $wanted_list"
+  start_servers
+  "${loadgen[@]}" suite --mode "$mode" --target "$relay" ${targets[@]+"${targets[@]}"} --target "$baseline" --out "$results" --append \
+    --machine-note "$note" --scenarios "$wanted_list" ${rest[@]+"${rest[@]}"}
+  stop_servers
+done
 
 if [ "$benchmarks" = 1 ]; then
   dotnet run -c Release --no-build --project tests/RapidTriage.Benchmarks -- --filter '*' --artifacts "$work/bdn"

@@ -26,10 +26,14 @@ internal static class SuiteCommand
         var duration = new Option<double?>("--duration") { Description = "Measured seconds of each latency run (default 8)." };
         var hold = new Option<int>("--hold") { Description = "Seconds to keep the idle connections open after measuring them (for a heap dump)." };
         var note = new Option<string>("--machine-note") { Description = "Said about the machine in the report.", DefaultValueFactory = _ => "" };
+        var append = new Option<bool>("--append")
+        {
+            Description = "Add this run's results to those already in --out (scenarios run against freshly started servers, one group at a time).",
+        };
 
         var command = new Command("suite", "Run the load scenarios against each target and write the results as JSON.")
         {
-            targets, output, mode, scenarios, quick, sessions, connections, repeats, rates, sessionRates, duration, hold, note,
+            targets, output, mode, scenarios, quick, sessions, connections, repeats, rates, sessionRates, duration, hold, note, append,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,6 +61,11 @@ internal static class SuiteCommand
             var list = parse.GetValue(targets)!.Select(Target.Parse).ToList();
             var results = await RunAsync(list, settings, parse.GetValue(mode)!, parse.GetValue(note)!, cancellationToken);
             var path = parse.GetValue(output)!;
+            if (parse.GetValue(append) && File.Exists(path))
+            {
+                results = Append(JsonSerializer.Deserialize<SuiteResults>(await File.ReadAllTextAsync(path, cancellationToken), Json.Options)!, results);
+            }
+
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Json.Options), cancellationToken);
             Console.WriteLine($"results: {path}");
@@ -65,13 +74,24 @@ internal static class SuiteCommand
         return command;
     }
 
+    /// <summary>The earlier results (their start time and machine) with this run's added.</summary>
+    private static SuiteResults Append(SuiteResults earlier, SuiteResults run)
+    {
+        earlier.Latency.AddRange(run.Latency);
+        earlier.Throughput.AddRange(run.Throughput);
+        earlier.Sessions.AddRange(run.Sessions);
+        earlier.Connections.AddRange(run.Connections);
+        return earlier;
+    }
+
     private static async Task<SuiteResults> RunAsync(List<Target> targets, SuiteSettings settings, string mode, string note, CancellationToken cancellationToken)
     {
         var results = new SuiteResults(mode, DateTimeOffset.UtcNow, MachineInfoReader.Read(note), settings.Describe(), [], [], [], []);
         await using var probes = new Probes(targets);
 
         // Idle connections first: resident memory only grows, so its before/after delta must come from
-        // processes that have not yet been through the load scenarios.
+        // processes that have not yet been through the load scenarios. (tests/perf/run.sh goes further and
+        // starts fresh servers for each group: connections; sessions; latency and throughput.)
         if (settings.Scenarios.Contains("connections"))
         {
             results.Connections.AddRange(await ConnectionsScenario.RunAsync(targets, settings, probes, cancellationToken));
@@ -83,7 +103,7 @@ internal static class SuiteCommand
         }
 
         // Warm-up, not measured: the first seconds of load also pay for compiling code (tiered JIT).
-        foreach (var target in targets)
+        foreach (var target in settings.Scenarios.Contains("latency") || settings.Scenarios.Contains("throughput") ? targets : [])
         {
             await using var group = await SessionGroup.ConnectAsync(target, 1, settings.Consumers, 1, cancellationToken);
             await group.RunAsync("warm-up", settings.Run with { WarmupSeconds = 0, DurationSeconds = 3 }, 2000, [], cancellationToken);

@@ -41,6 +41,8 @@ internal static class ReportWriter
         Line(md, "  broadcast: each text frame goes unchanged to the room's other sockets, no parsing, no grain) run as separate processes");
         Line(md, "  on free loopback ports. The load generator (`tests/RapidTriage.LoadGen`) is a third process on the same cores and drives");
         Line(md, "  both the same way, taking turns, so every figure is given as relay/baseline.");
+        Line(md, "- `tests/perf/run.sh` starts both servers afresh for each group of scenarios (idle connections; many sessions; latency");
+        Line(md, "  and throughput), so no scenario meets what an earlier one left behind (see \"What the figures say\" on retained history).");
         Line(md, "- Latency is end to end: the producer stamps each 300-byte `console-log` event with its clock just before sending; the");
         Line(md, "  consumers (same process, same clock) subtract on receipt. Percentiles are exact (all samples sorted). Warm-up excluded.");
         Line(md, "- Rates are paced with a 1 ms timer: at 10k msg/s the producer sends about 10 messages per tick.");
