@@ -36,7 +36,7 @@ public sealed class HistoryOptions
     /// <summary>
     /// <c>Relay:History:MaxSegments</c>: a flush writes only the events new since the last one (a segment);
     /// after this many segments the next flush writes the whole history instead (a snapshot) and deletes them.
-    /// Loading a session reads the snapshot and at most this many segments.
+    /// Loading a session reads the snapshot and at most this many segments. Zero: every flush writes a snapshot.
     /// </summary>
     public int MaxSegments { get; set; } = 30;
 
