@@ -104,9 +104,10 @@ internal sealed class DevToolsPage : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The browser went away or we are disposing: fail whatever still waits below.
+            // The browser went away or we are disposing (ClientWebSocket.Abort also disposes the socket, so a
+            // receive that starts after it throws ObjectDisposedException): fail whatever still waits below.
         }
 
         foreach (var pending in _pending.Values)
