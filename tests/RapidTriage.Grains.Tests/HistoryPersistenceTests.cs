@@ -19,10 +19,7 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
     [Fact(Timeout = Timeout)]
     public async Task Flush_AppendsOnlyNewEvents_ThenASnapshotReplacesTheSegments()
     {
-        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var id = session.GetGrainId();
-        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
-        await session.Join(Member("a", ConnectionRole.Extension), observer);
+        var (session, id) = await NewSessionAsync(Member("a", ConnectionRole.Extension));
         var first = await ReadAsync<SessionState>(Snapshot, id);
         Assert.NotNull(first); // activation writes a snapshot
         Assert.True(first.Open);
@@ -56,11 +53,7 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
     [Fact(Timeout = Timeout)]
     public async Task ClearLogs_WritesAnEmptySnapshot_SoNoSegmentBringsClearedEventsBack()
     {
-        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var id = session.GetGrainId();
-        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
-        await session.Join(Member("a", ConnectionRole.Extension), observer);
-        await session.Join(Member("m", ConnectionRole.Mcp), observer);
+        var (session, id) = await NewSessionAsync(Member("a", ConnectionRole.Extension), Member("m", ConnectionRole.Mcp));
         var first = (await ReadAsync<SessionState>(Snapshot, id))!.FirstSegment;
         await Publish(session, 1);
         await WaitForAsync<HistorySegment>(SegmentName(first), id, _ => true);
@@ -110,6 +103,19 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
         Assert.Null(await ReadAsync<HistorySegment>(SegmentName(7), id));
         Assert.Null(await ReadAsync<HistorySegment>(SegmentName(8), id));
         Assert.Equal(7, (await session.Publish(Envelope("a", "console-log", "e7", """{"type":"console-log","id":"e7"}"""))).Seq);
+    }
+
+    /// <summary>A new session with these members joined (one recording observer for all), and its grain id.</summary>
+    private async Task<(ISessionGrain Session, GrainId Id)> NewSessionAsync(params MemberInfo[] members)
+    {
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        foreach (var member in members)
+        {
+            await session.Join(member, observer);
+        }
+
+        return (session, session.GetGrainId());
     }
 
     private static string SegmentName(long number) => HistoryLog.StateNamePrefix + number;

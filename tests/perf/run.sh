@@ -87,6 +87,9 @@ cleanup() {
   for pid in $relay_pid $before_pid $baseline_pid; do
     wait "$pid" 2>/dev/null || true
   done
+  relay_pid=""
+  before_pid=""
+  baseline_pid=""
   if [ -n "$cluster_run" ]; then
     RAPIDTRIAGE_RUN_DIR="$cluster_run" bash deploy/local/stop.sh >/dev/null || true
     cluster_run=""
@@ -161,13 +164,6 @@ start_servers() {
   baseline="name=baseline,producer=ws://127.0.0.1:$baseline_port/room/{session},pid=$baseline_pid,protocol=raw"
 }
 
-stop_servers() {
-  cleanup
-  relay_pid=""
-  before_pid=""
-  baseline_pid=""
-}
-
 [ "$cluster" = 1 ] && [ -n "$before_ref" ] && { echo "--before-ref measures local mode only" >&2; exit 2; }
 note="Shared machine (other sessions' builds and tests may run at the same time; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)): compare relay and baseline within one run."
 
@@ -213,7 +209,7 @@ for group in connections sessions latency,throughput; do
   start_servers
   "${loadgen[@]}" suite --mode "$mode" --target "$relay" ${targets[@]+"${targets[@]}"} --target "$baseline" --out "$results" --append \
     --machine-note "$note" --scenarios "$wanted_list" ${rest[@]+"${rest[@]}"}
-  stop_servers
+  cleanup
 done
 
 if [ "$benchmarks" = 1 ]; then
