@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace RapidTriage.Contracts;
 
@@ -33,6 +34,21 @@ public interface ISessionGrain : IGrainWithStringKey
     /// events it missed.
     /// </summary>
     Task<RenewResult> Renew(string gatewayId, ISessionObserver observer, ImmutableArray<Subscription> members);
+
+    /// <summary>
+    /// Adds an event from a caller that holds no socket (an HTTP capture API): stamped with <c>seq</c>, kept in
+    /// history and sent to every member, as a member's event would be. Only <see cref="EnvelopeKind.Event"/>.
+    /// </summary>
+    Task<PublishResult> Post(InboundEnvelope envelope);
+
+    /// <summary>
+    /// Sends a command on behalf of a caller that holds no socket (an MCP tool call, an HTTP endpoint) to the
+    /// members that can serve it, and waits for the first answer, at most <paramref name="timeout"/> (capped by
+    /// <c>Relay:CommandTimeout</c>). Interleaves with the session's other calls while it waits.
+    /// </summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:05:00")]
+    Task<CommandReply> Ask(InboundEnvelope command, TimeSpan timeout);
 
     /// <summary>A page of history.</summary>
     Task<HistoryPage> GetHistory(HistoryQuery query);

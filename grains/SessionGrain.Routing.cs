@@ -18,6 +18,43 @@ internal sealed partial class SessionGrain
         return Task.FromResult(results.MoveToImmutable());
     }
 
+    public Task<PublishResult> Post(InboundEnvelope envelope)
+    {
+        if (envelope.Kind != EnvelopeKind.Event)
+        {
+            throw new ArgumentException($"Only events can be posted; {envelope.Type} is a {envelope.Kind}.", nameof(envelope));
+        }
+
+        return Task.FromResult(PublishEvent(envelope));
+    }
+
+    public async Task<CommandReply> Ask(InboundEnvelope command, TimeSpan timeout)
+    {
+        if (command.Kind != EnvelopeKind.Command)
+        {
+            throw new ArgumentException($"Only commands can be asked; {command.Type} is a {command.Kind}.", nameof(command));
+        }
+
+        var handlers = Handlers(command);
+        if (command.Type == MessageTypes.ClearLogs)
+        {
+            Clear();
+        }
+
+        var responseType = MessageTypes.ResponseTypeFor(command.Type);
+        if (responseType is null || handlers.Count == 0)
+        {
+            Dispatch(command, handlers);
+            return new CommandReply(responseType is null ? CommandOutcome.Done : CommandOutcome.NoHandler, null, null);
+        }
+
+        var waiter = new TaskCompletionSource<CommandReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = timeout <= TimeSpan.Zero || timeout > _options.CommandTimeout ? _options.CommandTimeout : timeout;
+        _pending[command.Id] = new PendingCommand(null, responseType, DateTime.UtcNow + wait, waiter);
+        Dispatch(command, handlers);
+        return await waiter.Task;
+    }
+
     private PublishResult PublishOne(InboundEnvelope envelope)
     {
         if (!_roster.TryGetValue(envelope.SenderConnectionId, out var sender))
@@ -60,18 +97,10 @@ internal sealed partial class SessionGrain
         if (isClear)
         {
             // The relay itself serves clear-logs (it owns the history), so it never answers no-handler.
-            _history.Clear();
-            metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
-            _clearedThroughSeq = _lastSeq;
-            _dirty = true;
-
-            // Segments hold events from before the clear: only a snapshot leaves them behind.
-            _snapshotDue = true;
+            Clear();
         }
 
-        var handlers = _roster.Values
-            .Where(m => m.Id != envelope.SenderConnectionId && m.CanServe(envelope.Type))
-            .ToList();
+        var handlers = Handlers(envelope);
         if (handlers.Count == 0)
         {
             return new PublishResult(isClear ? PublishStatus.Accepted : PublishStatus.NoHandler, 0);
@@ -82,12 +111,31 @@ internal sealed partial class SessionGrain
             _pending[envelope.Id] = new PendingCommand(envelope.SenderConnectionId, responseType, DateTime.UtcNow + _options.CommandTimeout);
         }
 
+        Dispatch(envelope, handlers);
+        return new PublishResult(PublishStatus.Accepted, 0);
+    }
+
+    /// <summary>The members that receive <paramref name="command"/> (contract section 4), never its sender.</summary>
+    private List<Member> Handlers(InboundEnvelope command) =>
+        [.. _roster.Values.Where(m => m.Id != command.SenderConnectionId && m.CanServe(command.Type))];
+
+    private void Dispatch(InboundEnvelope command, List<Member> handlers)
+    {
         foreach (var group in handlers.GroupBy(m => m.Gateway))
         {
-            Send(group.Key, new Delivery(DeliveryKind.Message, 0, envelope.Payload, [.. group.Select(m => m.Id)]));
+            Send(group.Key, new Delivery(DeliveryKind.Message, 0, command.Payload, [.. group.Select(m => m.Id)]));
         }
+    }
 
-        return new PublishResult(PublishStatus.Accepted, 0);
+    private void Clear()
+    {
+        _history.Clear();
+        metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
+        _clearedThroughSeq = _lastSeq;
+        _dirty = true;
+
+        // Segments hold events from before the clear: only a snapshot leaves them behind.
+        _snapshotDue = true;
     }
 
     private PublishResult PublishResponse(InboundEnvelope envelope)
@@ -100,7 +148,13 @@ internal sealed partial class SessionGrain
         }
 
         _pending.Remove(envelope.Id);
-        if (!_roster.TryGetValue(pending.RequesterId, out var requester))
+        if (pending.Waiter is { } waiter)
+        {
+            waiter.TrySetResult(new CommandReply(CommandOutcome.Answered, envelope.Payload, envelope.SenderConnectionId));
+            return new PublishResult(PublishStatus.Accepted, 0);
+        }
+
+        if (!_roster.TryGetValue(pending.RequesterId!, out var requester))
         {
             return new PublishResult(PublishStatus.Dropped, 0);
         }
@@ -114,7 +168,11 @@ internal sealed partial class SessionGrain
         foreach (var (id, pending) in _pending.Where(p => p.Value.Deadline <= now).ToList())
         {
             _pending.Remove(id);
-            if (_roster.TryGetValue(pending.RequesterId, out var requester))
+            if (pending.Waiter is { } waiter)
+            {
+                waiter.TrySetResult(new CommandReply(CommandOutcome.TimedOut, null, null));
+            }
+            else if (_roster.TryGetValue(pending.RequesterId!, out var requester))
             {
                 var payload = WireJson.Envelope(pending.ResponseType, id, SessionId, 0, static (w, _) =>
                 {

@@ -103,6 +103,11 @@ internal sealed partial class SessionGrain(
     {
         metrics.Deactivated();
         metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
+        foreach (var pending in _pending.Values)
+        {
+            pending.Waiter?.TrySetResult(new CommandReply(CommandOutcome.TimedOut, null, null));
+        }
+
         await _flush;
         try
         {
@@ -241,7 +246,10 @@ internal sealed partial class SessionGrain(
 
     public Task<HistoryPage> GetHistory(HistoryQuery query)
     {
-        var (events, hasMore) = _history.Query(query.Types.IsDefault ? [] : query.Types, query.AfterSeq, query.Limit);
+        var types = query.Types.IsDefault ? [] : query.Types;
+        var (events, hasMore) = query.Newest
+            ? _history.QueryNewest(types, query.AfterSeq, query.Limit)
+            : _history.Query(types, query.AfterSeq, query.Limit);
         return Task.FromResult(new HistoryPage(events, _lastSeq, hasMore));
     }
 

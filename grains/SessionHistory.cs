@@ -98,6 +98,61 @@ internal sealed class SessionHistory(HistoryOptions options)
         return (result.ToImmutable(), false);
     }
 
+    /// <summary>
+    /// The newest <paramref name="limit"/> events matching the query, in <c>seq</c> order: the same merge as
+    /// <see cref="Query"/>, walked from the newest end of each type.
+    /// </summary>
+    public (ImmutableArray<StoredEvent> Events, bool HasMore) QueryNewest(IReadOnlyCollection<string> types, long afterSeq, int limit)
+    {
+        var cursors = new List<(EventRing Ring, int Index, int Floor)>();
+        foreach (var (type, ring) in _byType)
+        {
+            if (types.Count > 0 && !types.Contains(type))
+            {
+                continue;
+            }
+
+            var floor = ring.FirstAfter(afterSeq);
+            if (floor < ring.Count)
+            {
+                cursors.Add((ring, ring.Count - 1, floor));
+            }
+        }
+
+        var result = new List<StoredEvent>();
+        while (cursors.Count > 0)
+        {
+            var best = 0;
+            for (var i = 1; i < cursors.Count; i++)
+            {
+                if (cursors[i].Ring[cursors[i].Index].Seq > cursors[best].Ring[cursors[best].Index].Seq)
+                {
+                    best = i;
+                }
+            }
+
+            if (result.Count == limit)
+            {
+                result.Reverse();
+                return ([.. result], true);
+            }
+
+            var (ring, index, floor) = cursors[best];
+            result.Add(ring[index]);
+            if (index > floor)
+            {
+                cursors[best] = (ring, index - 1, floor);
+            }
+            else
+            {
+                cursors.RemoveAt(best);
+            }
+        }
+
+        result.Reverse();
+        return ([.. result], false);
+    }
+
     /// <summary>All retained events in <c>seq</c> order, for persistence.</summary>
     public List<StoredEvent> Snapshot()
     {

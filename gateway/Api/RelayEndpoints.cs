@@ -60,8 +60,9 @@ internal static class RelayEndpoints
             SubProtocol = outcome.Subprotocol,
             DangerousEnableCompression = false,
         });
+        var dialect = services.GetServices<IWireDialectSelector>().Select(s => s.Select(context, endpoint)).FirstOrDefault(d => d is not null);
         using var connection = new RelayConnection(
-            socket, services.GetRequiredService<ConnectionServices>(), endpoint.Role, outcome.SessionId!, outcome.TokenExpiresAt);
+            socket, services.GetRequiredService<ConnectionServices>(), endpoint.Role, outcome.SessionId!, outcome.TokenExpiresAt, dialect);
         await connection.RunAsync();
     }
 }

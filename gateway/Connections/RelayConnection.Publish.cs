@@ -79,9 +79,27 @@ internal sealed partial class RelayConnection
             return;
         }
 
-        var frame = item.Buffer.AsMemory(0, item.Length);
+        ReadOnlyMemory<byte> frame = item.Buffer.AsMemory(0, item.Length);
         try
         {
+            if (_dialect is not null)
+            {
+                var translated = _dialect.Inbound(frame);
+                if (translated.Reply is { } reply)
+                {
+                    lock (_gate)
+                    {
+                        EnqueueLocked(new Outbound(reply, 0, Translated: true), isEvent: false);
+                    }
+                }
+
+                frame = translated.Envelope;
+                if (frame.IsEmpty)
+                {
+                    return;
+                }
+            }
+
             await HandleFrameAsync(frame);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -192,8 +192,14 @@ internal sealed partial class RelayConnection
                         continue;
                     }
 
-                    await _socket.SendAsync(item.Payload, WebSocketMessageType.Text, endOfMessage: true, token);
-                    _services.Metrics.Sent(item.Payload);
+                    var bytes = _dialect is null || item.Translated ? item.Payload : _dialect.Outbound(item.Payload);
+                    if (bytes is null)
+                    {
+                        continue;
+                    }
+
+                    await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, token);
+                    _services.Metrics.Sent(bytes);
                 }
             }
 

@@ -24,13 +24,16 @@ internal sealed partial class RelayConnection : IDisposable
     private readonly TokenBucket _bucket;
     private readonly Lock _gate = new();
     private readonly bool _tokenBound;
+    private readonly IWireDialect? _dialect;
     private CancellationTokenSource? _tokenExpiry;
     private (int Code, string Reason)? _close;
     private volatile bool _discardQueued;
 
-    public RelayConnection(WebSocket socket, ConnectionServices services, ConnectionRole role, string sessionId, DateTimeOffset? tokenExpiresAt)
+    public RelayConnection(
+        WebSocket socket, ConnectionServices services, ConnectionRole role, string sessionId, DateTimeOffset? tokenExpiresAt, IWireDialect? dialect = null)
     {
         _socket = socket;
+        _dialect = dialect;
         _services = services;
         _logger = services.Logger;
         SessionId = sessionId;

@@ -42,6 +42,7 @@ internal static class RelayServices
         builder.Services.AddSingleton<GatewayIdentity>();
         builder.Services.AddSingleton<SessionFanout>();
         builder.Services.AddSingleton<ConnectionServices>();
+        builder.Services.AddSingleton<Sessions.SessionCalls>();
         builder.Services.AddSingleton<SubscriptionRenewer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRenewer>());
         builder.Services.AddHostedService<DevelopmentTokenBanner>();
