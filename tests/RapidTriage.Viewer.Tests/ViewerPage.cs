@@ -45,5 +45,8 @@ public sealed class ViewerPage : IAsyncDisposable
     public Task WaitCountAsync(string tab, int count, float timeout = 15_000) =>
         Assertions.Expect(Page.Locator($"#count-{tab}")).ToHaveTextAsync(count.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = timeout });
 
+    /// <summary>Fails with every recorded problem listed.</summary>
+    public void AssertNoProblems() => Assert.True(Problems.Count == 0, string.Join('\n', Problems));
+
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }

@@ -21,7 +21,7 @@ public sealed class ViewerPageTests(ViewerFixture fixture)
         Assert.Equal(200, response!.Status);
         await Assertions.Expect(viewer.Page.Locator("#session-id")).ToHaveTextAsync(session);
         await Assertions.Expect(viewer.Page.Locator("#roster li.self")).ToContainTextAsync("session-viewer (this page)");
-        Assert.Empty(viewer.Problems);
+        viewer.AssertNoProblems();
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
@@ -73,7 +73,7 @@ public sealed class ViewerPageTests(ViewerFixture fixture)
         await viewer.Rows.First.ClickAsync();
         await detail.Locator("summary", new() { HasText = "{version, nested}" }).First.ClickAsync();
         await Assertions.Expect(detail.Locator(".key", new() { HasText = "nested" })).ToBeVisibleAsync();
-        Assert.Empty(viewer.Problems);
+        viewer.AssertNoProblems();
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
@@ -126,7 +126,7 @@ public sealed class ViewerPageTests(ViewerFixture fixture)
         Assert.Equal(2, await image.EvaluateAsync<int>("img => img.naturalWidth"));
         await Assertions.Expect(viewer.Page.Locator("#shot-count")).ToHaveTextAsync("1");
         await Assertions.Expect(viewer.Page.Locator("#screenshot")).ToBeEnabledAsync();
-        Assert.Empty(viewer.Problems);
+        viewer.AssertNoProblems();
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
