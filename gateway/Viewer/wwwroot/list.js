@@ -15,10 +15,11 @@ export class VirtualList {
     this.follow = true;
     this.scheduled = false;
     this.onFollowChange = () => {};
+    // Scroll events already come once per frame: render at once, so no frame shows an empty stretch.
     container.addEventListener('scroll', () => {
       const follow = this.atEnd();
       if (follow !== this.follow) { this.follow = follow; this.onFollowChange(follow); }
-      this.schedule();
+      this.render(false);
     }, { passive: true });
     new ResizeObserver(() => this.schedule()).observe(container);
   }
