@@ -70,7 +70,14 @@ export class SessionLink {
       case 'history-response': this.historyPage(message); break;
       case 'member-joined': case 'member-left': case 'member-updated': this.on.member(message.type, message.data ?? {}); break;
       case 'screenshot-response': this.on.screenshot(message); break;
-      case 'error': this.on.error(message); break;
+      case 'error':
+        if (this.backfilling && message.data?.refId === this.historyId) {
+          // History was unavailable for a moment (the session moving between silos): ask again from where it stopped.
+          setTimeout(() => { if (this.socket?.readyState === WebSocket.OPEN) { this.requestPage(this.lastSeq); } }, 1000);
+        } else {
+          this.on.error(message);
+        }
+        break;
       case 'heartbeat': case 'auth-refresh-ack': case 'publish-ack': case 'clear-logs-ack': break;
       default:
         if (this.backfilling) { this.pending.push(message); } else { this.deliver([message]); }
