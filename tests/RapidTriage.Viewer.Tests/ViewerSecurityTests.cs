@@ -102,6 +102,46 @@ public sealed class ViewerSecurityTests(ViewerFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
+    public async Task Viewer_TokenLink_TokenInNoHttpRequestLineOnlyOnTheSocketUrl()
+    {
+        var session = ViewerFixture.NewSession();
+        var token = RelayServer.Token(session);
+        await using var viewer = await fixture.Chromium.NewPageAsync();
+        var requests = new List<(string Url, string? Authorization)>();
+        var sockets = new List<string>();
+        viewer.Page.Request += (_, r) =>
+        {
+            lock (requests)
+            {
+                requests.Add((r.Url, r.Headers.GetValueOrDefault("authorization")));
+            }
+        };
+        viewer.Page.WebSocket += (_, ws) =>
+        {
+            lock (sockets)
+            {
+                sockets.Add(ws.Url);
+            }
+        };
+
+        await viewer.OpenAsync(fixture.Relay.BaseUri, session, token);
+        await viewer.WaitLiveAsync();
+        await Assertions.Expect(viewer.Page.Locator("#roster li")).ToHaveCountAsync(1);
+
+        lock (requests)
+        {
+            Assert.Contains(requests, r => r.Url.EndsWith($"/sessions/{session}", StringComparison.Ordinal));
+            Assert.All(requests, r => Assert.DoesNotContain(token, r.Url, StringComparison.Ordinal));
+            Assert.Contains(requests, r => r.Url.EndsWith($"/api/sessions/{session}", StringComparison.Ordinal) && r.Authorization == $"Bearer {token}");
+        }
+
+        lock (sockets)
+        {
+            Assert.Equal([$"ws://{fixture.Relay.BaseUri.Authority}/tunnel/{session}?access_token={token}"], sockets);
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Viewer_TokenSignedWithAnotherKey_SaysTheTokenIsRefused()
     {
         var session = ViewerFixture.NewSession();
