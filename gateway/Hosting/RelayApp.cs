@@ -1,6 +1,7 @@
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Operations;
+using RapidTriage.Gateway.Viewer;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -13,6 +14,7 @@ public static class RelayApp
         builder.AddRelay();
         builder.AddRelayOrleans();
         builder.AddRelayOperations();
+        builder.AddSessionViewer();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -21,6 +23,7 @@ public static class RelayApp
         app.MapRelay();
         app.MapSessionApi();
         app.MapRelayInfo();
+        app.MapSessionViewer();
         app.MapRelayOperations();
         return app;
     }
