@@ -1,5 +1,6 @@
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Operations;
 
 namespace RapidTriage.Gateway.Hosting;
@@ -13,6 +14,7 @@ public static class RelayApp
         builder.AddRelay();
         builder.AddRelayOrleans();
         builder.AddRelayOperations();
+        builder.AddRelayMcp();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -20,6 +22,7 @@ public static class RelayApp
         app.UseWebSockets();
         app.MapRelay();
         app.MapSessionApi();
+        app.MapRelayMcp();
         app.MapRelayInfo();
         app.MapRelayOperations();
         return app;
