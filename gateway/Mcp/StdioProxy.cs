@@ -12,12 +12,15 @@ internal static class StdioProxy
 {
     public static async Task<int> RunAsync(Uri endpoint, string? token, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // No appsettings: the relay's own settings (its logging levels among them) do not apply to this proxy.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
 
         // stdout carries the protocol: every log line goes to stderr, which MCP clients show as the server's log.
-        builder.Logging.ClearProviders();
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // A relay that cannot be reached is reported in each tool result; the client's own stack traces add nothing.
+        builder.Logging.AddFilter("ModelContextProtocol.Client", LogLevel.None);
         builder.Services.AddSingleton(sp => new RelayLink(endpoint, token, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services
             .AddMcpServer(server => server.ServerInfo = new Implementation { Name = "rapidtriage", Title = "RapidTriage relay (stdio)", Version = "1.0.0" })
