@@ -44,8 +44,28 @@ internal sealed class McpAdmission : IDisposable
             }));
     }
 
+    /// <summary>Runs <paramref name="next"/> (the MCP handler) for an admitted request, with its <see cref="McpCaller"/> set.</summary>
+    public async Task ServeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (await AdmitAsync(context) is not { } caller)
+        {
+            return;
+        }
+
+        context.Features.Set(caller);
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            // A chunked body announces no length: the cap is found while the handler reads it.
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, TooLarge);
+        }
+    }
+
     /// <summary>The caller the request acts for, or null after writing the refusal.</summary>
-    public async Task<McpCaller?> AdmitAsync(HttpContext context)
+    private async Task<McpCaller?> AdmitAsync(HttpContext context)
     {
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "";
         using var lease = _limiter.AttemptAcquire(address);
@@ -58,8 +78,7 @@ internal sealed class McpAdmission : IDisposable
 
         if (context.Request.ContentLength > _options.MaxRequestBytes)
         {
-            return await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge,
-                $"Request too large: /mcp accepts at most {_options.MaxRequestBytes} bytes.");
+            return await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, TooLarge);
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -109,6 +128,8 @@ internal sealed class McpAdmission : IDisposable
     }
 
     public void Dispose() => _limiter.Dispose();
+
+    private string TooLarge => $"Request too large: /mcp accepts at most {_options.MaxRequestBytes} bytes.";
 
     private static async Task<McpCaller?> RefuseAsync(HttpContext context, int status, string message)
     {

@@ -18,14 +18,7 @@ internal static class McpEndpoint
                 return;
             }
 
-            endpoint.RequestDelegate = async context =>
-            {
-                if (await admission.AdmitAsync(context) is { } caller)
-                {
-                    context.Features.Set(caller);
-                    await inner(context);
-                }
-            };
+            endpoint.RequestDelegate = context => admission.ServeAsync(context, inner);
         });
         return app;
     }

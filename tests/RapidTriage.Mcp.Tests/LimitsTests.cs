@@ -13,10 +13,13 @@ public sealed class LimitsTests
         var padded = McpHttp.Initialize.Replace("\"test\"", "\"" + new string('a', 4096) + "\"", StringComparison.Ordinal);
 
         var (big, body, _) = await McpHttp.PostAsync(server, body: padded);
+        var (bigChunked, chunkedBody, _) = await McpHttp.PostAsync(server, body: padded, chunked: true);
         var (small, _, _) = await McpHttp.PostAsync(server);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big);
         Assert.Contains("at most 2048 bytes", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, bigChunked);
+        Assert.Contains("at most 2048 bytes", chunkedBody, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, small);
     }
 

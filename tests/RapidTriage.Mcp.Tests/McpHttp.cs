@@ -11,7 +11,8 @@ internal static class McpHttp
         """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}""";
 
     public static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> PostAsync(
-        RelayServer server, string? session = null, string body = Initialize, IEnumerable<(string Name, string Value)>? headers = null, string? host = null)
+        RelayServer server, string? session = null, string body = Initialize, IEnumerable<(string Name, string Value)>? headers = null, string? host = null,
+        bool chunked = false)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         using var request = new HttpRequestMessage(HttpMethod.Post, server.McpUri(session))
@@ -20,6 +21,7 @@ internal static class McpHttp
         };
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.TransferEncodingChunked = chunked;
         if (host is not null)
         {
             request.Headers.Host = host;
