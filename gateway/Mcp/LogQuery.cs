@@ -27,7 +27,7 @@ internal sealed class LogQuery(HistorySearch search, IOptions<McpOptions> option
             return ToolReply.Error(ToolReply.InvalidArguments, "afterSeq must be 0 or more: pass the lastSeq of a previous result, or 0 to start from the oldest.");
         }
 
-        var found = await search.SearchAsync(caller.SessionId, types, filter, afterSeq, limit ?? _options.DefaultLimit);
+        var found = await search.SearchAsync(caller.SessionId, types, filter, afterSeq, limit ?? Math.Min(_options.DefaultLimit, _options.MaxLimit));
         if (found.Events.IsEmpty && found.SessionLastSeq == 0)
         {
             return ToolReply.Error(ToolReply.NoEvents,

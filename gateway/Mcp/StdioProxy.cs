@@ -57,7 +57,7 @@ internal static class StdioProxy
 
     private static string Describe(Uri endpoint, Exception ex)
     {
-        var http = ex as HttpRequestException ?? ex.InnerException as HttpRequestException;
+        var http = Chain(ex).OfType<HttpRequestException>().FirstOrDefault();
         return http?.StatusCode switch
         {
             HttpStatusCode.Unauthorized => $"The relay at {endpoint} refused the token (401): pass a valid one with --token or RAPIDTRIAGE_TOKEN.",
@@ -67,5 +67,13 @@ internal static class StdioProxy
             null when http is not null => $"Cannot reach the relay at {endpoint}: {http.Message} Is it running?",
             _ => $"The relay at {endpoint} failed: {ex.Message}",
         };
+    }
+
+    private static IEnumerable<Exception> Chain(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
     }
 }

@@ -66,4 +66,31 @@ public sealed class HostedModeTests : IAsyncLifetime
         Assert.Equal(seq, Assert.Single(errors.Events())["seq"]!.GetValue<long>());
         Assert.True(status["browserConnected"]!.GetValue<bool>());
     }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task StdioCommand_TokenFromTheEnvironment_ReadsTheTokensSession()
+    {
+        var session = McpRelayFixture.NewSession();
+        var token = RelayServer.Token(session);
+        await using var extension = await ScriptedExtension.ConnectAsync(_server, session, token: token);
+        var seq = await extension.PublishAsync("page-navigated", new { url = "https://hosted.example/", title = "Hosted" });
+        await using var stdio = await StdioCommandTests.StartAsync(
+            new Dictionary<string, string?> { ["RAPIDTRIAGE_TOKEN"] = token }, _server.BaseUri.ToString());
+
+        var page = (await stdio.CallAsync("getPageInfo")).Structured();
+
+        Assert.Equal(session, page["sessionId"]!.GetValue<string>());
+        Assert.Equal(seq, page["seq"]!.GetValue<long>());
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task StdioCommand_NoToken_ToolErrorSaysTheTokenWasRefused()
+    {
+        await using var stdio = await StdioCommandTests.StartAsync(
+            new Dictionary<string, string?> { ["RAPIDTRIAGE_TOKEN"] = null }, _server.BaseUri.ToString());
+
+        var error = (await stdio.CallAsync("getConsoleLogs")).Error();
+
+        Assert.Contains("refused the token (401)", error, StringComparison.Ordinal);
+    }
 }

@@ -60,7 +60,10 @@ public sealed class StdioCommandTests(McpRelayFixture fixture)
         Assert.Contains($"Cannot reach the relay at {dead}/mcp", error, StringComparison.Ordinal);
     }
 
-    private static async Task<McpClient> StartAsync(params string[] relayArgs)
+    private static Task<McpClient> StartAsync(params string[] relayArgs) => StartAsync(null, relayArgs);
+
+    /// <summary>Starts <c>dotnet RapidTriage.Gateway.dll mcp --url …</c> as the SDK's stdio client does.</summary>
+    internal static async Task<McpClient> StartAsync(Dictionary<string, string?>? environment, params string[] relayArgs)
     {
         var gateway = Path.Combine(AppContext.BaseDirectory, "RapidTriage.Gateway.dll");
         var transport = new StdioClientTransport(new StdioClientTransportOptions
@@ -69,6 +72,7 @@ public sealed class StdioCommandTests(McpRelayFixture fixture)
             Command = "dotnet",
             Arguments = [gateway, "mcp", "--url", .. relayArgs],
             WorkingDirectory = AppContext.BaseDirectory,
+            EnvironmentVariables = environment,
         });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         return await McpClient.CreateAsync(transport, cancellationToken: timeout.Token);
