@@ -1,5 +1,6 @@
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Operations;
 using RapidTriage.Gateway.Viewer;
 
@@ -15,6 +16,7 @@ public static class RelayApp
         builder.AddRelayOrleans();
         builder.AddRelayOperations();
         builder.AddSessionViewer();
+        builder.AddRelayMcp();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -22,6 +24,7 @@ public static class RelayApp
         app.UseWebSockets();
         app.MapRelay();
         app.MapSessionApi();
+        app.MapRelayMcp();
         app.MapRelayInfo();
         app.MapSessionViewer();
         app.MapRelayOperations();
