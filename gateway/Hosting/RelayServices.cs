@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebSockets;
+using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Connections;
 using RapidTriage.Gateway.Envelopes;
@@ -35,6 +36,7 @@ internal static class RelayServices
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<HandshakeGate>();
+        builder.Services.AddSingleton<RefusalLog>();
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<HeaderRedactor>();
         builder.Services.AddSingleton<EnvelopeParser>();
