@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.WebSockets;
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Auth;
@@ -24,6 +25,9 @@ internal static class RelayServices
         }
 
         builder.Services.AddOptions<RelayOptions>().Bind(section);
+
+        // Problem responses carry text for a person: "it's" and quotes as they are, not \u0027 and \u0022.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = relay.Limits.HandshakeTimeout);
         builder.Services.AddWebSockets(o =>
         {
