@@ -50,7 +50,8 @@ internal static class RelayServices
         builder.Services.AddSingleton<ConnectionServices>();
         builder.Services.AddSingleton<SubscriptionRenewer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRenewer>());
-        builder.Services.AddHostedService<DevelopmentTokenBanner>();
+        builder.Services.AddSingleton(new StartupBannerOutput(Console.Out));
+        builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }
 }
