@@ -49,7 +49,7 @@ internal static class UpgradeRequestCheck
 
         return length == KeyBytes
             ? null
-            : $"invalid Sec-WebSocket-Key: it must be base64 of 16 random bytes (RFC 6455), this one decodes to {length}; e.g. dGhlIHNhbXBsZSBub25jZQ==";
+            : $"invalid Sec-WebSocket-Key: it must be base64 of 16 random bytes (RFC 6455) and this one decodes to {length} bytes; try dGhlIHNhbXBsZSBub25jZQ==";
     }
 
     private static bool HasToken(StringValues values, string token)
