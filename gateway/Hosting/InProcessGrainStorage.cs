@@ -25,7 +25,7 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
         }
         else
         {
-            grainState.State = Activator.CreateInstance<T>();
+            grainState.State = Empty<T>();
             grainState.ETag = null;
             grainState.RecordExists = false;
         }
@@ -69,9 +69,13 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
 
         grainState.ETag = null;
         grainState.RecordExists = false;
-        grainState.State = Activator.CreateInstance<T>();
+        grainState.State = Empty<T>();
         return Task.CompletedTask;
     }
+
+    /// <summary>A new <typeparamref name="T"/> where it has a parameterless constructor (as a grain's state does), else default.</summary>
+    private static T Empty<T>() =>
+        typeof(T).IsValueType || typeof(T).GetConstructor(Type.EmptyTypes) is not null ? Activator.CreateInstance<T>() : default!;
 
     private string NextETag() => Interlocked.Increment(ref _version).ToString(CultureInfo.InvariantCulture);
 
