@@ -36,7 +36,7 @@ internal static class RelayServices
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<HandshakeGate>();
         builder.Services.AddSingleton<AddressLimiter>();
-        builder.Services.AddSingleton<HeaderRedactor>();
+        builder.Services.AddSingleton<CredentialRedactor>();
         builder.Services.AddSingleton<EnvelopeParser>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<GatewayIdentity>();

@@ -108,10 +108,13 @@ public sealed class RedactionOptions
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Header names replaced by <c>[REDACTED]</c>, compared case-insensitively. Unset: the defaults.</summary>
+    /// <summary>
+    /// Names whose values are replaced by <c>[REDACTED]</c> wherever they name a value (headers, query parameters,
+    /// body fields), compared case-insensitively (ASCII). Unset: the defaults.
+    /// </summary>
     public List<string>? Headers { get; set; }
 
-    /// <summary>Any header whose name contains one of these (case-insensitive) is redacted too. Unset: the defaults.</summary>
+    /// <summary>Any name containing one of these (case-insensitive, ASCII) is redacted too. Unset: the defaults.</summary>
     public List<string>? NameFragments { get; set; }
 
     public IReadOnlyList<string> EffectiveHeaders => Headers ?? DefaultHeaders;
@@ -125,8 +128,13 @@ public sealed class RedactionOptions
         "X-Amz-Security-Token", "X-Goog-Api-Key", "Ocp-Apim-Subscription-Key",
     ];
 
+    /// <remarks>
+    /// <c>api_key</c> is the common query spelling; <c>passwd</c> a common form field; <c>signature</c> covers signed
+    /// URLs (<c>X-Amz-Signature</c>). <c>session</c> is left out on purpose: <c>sessionId</c>-like names are everywhere in
+    /// captured data and rarely secret, and session cookies are redacted as cookies.
+    /// </remarks>
     public static IReadOnlyList<string> DefaultNameFragments { get; } =
-        ["token", "secret", "password", "api-key", "apikey", "credential"];
+        ["token", "secret", "password", "passwd", "api-key", "api_key", "apikey", "credential", "signature"];
 }
 
 public sealed class GatewayClusterOptions

@@ -12,7 +12,7 @@ namespace RapidTriage.Benchmarks;
 [ShortRunJob]
 public class RedactionBenchmarks
 {
-    private readonly HeaderRedactor _redactor = new(Options.Create(new RelayOptions()));
+    private readonly CredentialRedactor _redactor = new(Options.Create(new RelayOptions()));
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private JsonDocument _document = null!;
 
