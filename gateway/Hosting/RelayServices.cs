@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebSockets;
+using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Connections;
 using RapidTriage.Gateway.Envelopes;
@@ -36,6 +37,10 @@ internal static class RelayServices
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<HandshakeGate>();
         builder.Services.AddSingleton<AddressLimiter>();
+        builder.Services.AddSingleton<LocalSessionLimiter>();
+        builder.Services.AddForwardedClients(relay.ForwardedHeaders);
+        builder.Services.AddSessionApiLimits(relay.Api);
+        builder.Services.AddHostedService<OpenOriginWarning>();
         builder.Services.AddSingleton<CredentialRedactor>();
         builder.Services.AddSingleton<EnvelopeParser>();
         builder.Services.AddSingleton<ConnectionRegistry>();

@@ -67,6 +67,12 @@ public sealed class RelayOptions
     public LimitOptions Limits { get; set; } = new();
 
     public RedactionOptions Redaction { get; set; } = new();
+
+    public ApiOptions Api { get; set; } = new();
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
+    public LocalOptions Local { get; set; } = new();
 }
 
 public sealed class RateLimitOptions
@@ -158,4 +164,45 @@ public sealed class LimitOptions
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public int EffectiveConnectionsPerAddress(RelayMode mode) => ConnectionsPerAddress ?? (mode == RelayMode.Hosted ? 100 : 0);
+}
+
+/// <summary><c>Relay:Api:*</c>: what one client may ask of the HTTP API (<c>/api/sessions/…</c>).</summary>
+public sealed class ApiOptions
+{
+    /// <summary>Requests one client address may have in progress at once; more answer 429 at once. 0 means unlimited.</summary>
+    public int MaxConcurrentRequestsPerAddress { get; set; } = 8;
+
+    /// <summary>
+    /// Event bytes in one <c>/events</c> page; a page that would be larger ends early with <c>hasMore</c>. A single
+    /// event larger than this is still sent whole, so a page always moves forward.
+    /// </summary>
+    public int MaxResponseBytes { get; set; } = 4 * 1024 * 1024;
+}
+
+/// <summary>
+/// <c>Relay:ForwardedHeaders:*</c>: which proxies (an ingress, a load balancer) may name the client in
+/// <c>X-Forwarded-For</c>. Off while both lists are empty: the socket's peer is the client.
+/// </summary>
+public sealed class ForwardedHeadersSettings
+{
+    /// <summary>Proxy addresses trusted to set <c>X-Forwarded-For</c> (<c>10.0.0.4</c>).</summary>
+    public List<string>? KnownProxies { get; set; }
+
+    /// <summary>Proxy networks trusted to set <c>X-Forwarded-For</c>, in CIDR form (<c>10.0.0.0/8</c>, <c>fd00::/8</c>).</summary>
+    public List<string>? KnownNetworks { get; set; }
+
+    /// <summary>How many proxies of the chain are read, from the nearest.</summary>
+    public int ForwardLimit { get; set; } = 1;
+
+    public bool Enabled => KnownProxies is { Count: > 0 } || KnownNetworks is { Count: > 0 };
+}
+
+/// <summary><c>Relay:Local:*</c> limits of local mode's endpoints.</summary>
+public sealed class LocalOptions
+{
+    /// <summary>
+    /// Sessions that may have open connections on <c>/extension-ws</c> and <c>/mcp-ws</c> at once, chosen by
+    /// <c>?sessionId=</c>; the default session is always allowed. 0 means unlimited.
+    /// </summary>
+    public int MaxSessions { get; set; } = 64;
 }

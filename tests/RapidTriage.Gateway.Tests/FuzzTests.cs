@@ -23,7 +23,7 @@ public sealed class FuzzTests
     /// Generated capture shapes with credentials in random places (<see cref="CaptureGenerators"/>): every one is
     /// accepted, its output is valid JSON that keeps the envelope, and no generated secret is in it.
     /// </summary>
-    [Property(Arbitrary = [typeof(CaptureGenerators)], MaxTest = 3000, QuietOnSuccess = true)]
+    [Property(Arbitrary = [typeof(CaptureGenerators)], MaxTest = 1000, EndSize = 20, QuietOnSuccess = true)]
     public Property Parser_OnGeneratedCaptureShapes_OutputsValidJsonWithoutAnySecret(CaptureFrame frame)
     {
         if (!Parser.TryParse(Encoding.UTF8.GetBytes(frame.Json), Stamp, out var parsed, out var error))
@@ -43,7 +43,7 @@ public sealed class FuzzTests
     /// The same shapes cut, spliced or with a byte changed: the parser never throws, and answers either valid JSON
     /// or a known error code with a message.
     /// </summary>
-    [Property(Arbitrary = [typeof(CaptureGenerators)], MaxTest = 3000, QuietOnSuccess = true)]
+    [Property(Arbitrary = [typeof(CaptureGenerators)], MaxTest = 1000, EndSize = 20, QuietOnSuccess = true)]
     public Property Parser_OnDamagedCaptureShapes_NeverThrows(CaptureFrame frame, PositiveInt at, byte value, bool cut)
     {
         var bytes = Encoding.UTF8.GetBytes(frame.Json);
