@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using RapidTriage.Gateway.Options;
 
@@ -14,7 +13,7 @@ internal sealed class LocalSessionLimiter(IOptions<RelayOptions> options)
 {
     private readonly int _limit = options.Value.Local.MaxSessions;
     private readonly string _defaultSession = options.Value.DefaultSessionId;
-    private readonly ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
 
     public int Limit => _limit;
 
@@ -52,7 +51,7 @@ internal sealed class LocalSessionLimiter(IOptions<RelayOptions> options)
             var count = _open[sessionId];
             if (count <= 1)
             {
-                _open.TryRemove(sessionId, out _);
+                _open.Remove(sessionId);
             }
             else
             {

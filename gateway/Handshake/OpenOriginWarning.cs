@@ -4,9 +4,9 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Handshake;
 
 /// <summary>
-/// Warns at start while <c>Relay:AllowedOrigins</c> lets any browser extension in (<c>chrome-extension://*</c>, the
-/// default): every extension the user installed may then open sessions and read what they carry. README
-/// "Security" shows how to pin the extension's id.
+/// Warns at start of local mode while <c>Relay:AllowedOrigins</c> lets any browser extension in
+/// (<c>chrome-extension://*</c>, the default): local endpoints need no token, so every extension the user installed
+/// may then open sessions and read what they carry. README "Security" shows how to pin the extension's id.
 /// </summary>
 internal sealed partial class OpenOriginWarning(IOptions<RelayOptions> options, ILogger<OpenOriginWarning> logger) : IHostedService
 {
@@ -14,6 +14,11 @@ internal sealed partial class OpenOriginWarning(IOptions<RelayOptions> options, 
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (options.Value.Mode != RelayMode.Local)
+        {
+            return Task.CompletedTask;
+        }
+
         foreach (var pattern in options.Value.EffectiveAllowedOrigins)
         {
             if (pattern == "*" || ExtensionSchemes.Any(scheme => pattern.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && pattern[scheme.Length..].Contains('*', StringComparison.Ordinal)))
