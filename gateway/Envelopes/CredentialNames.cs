@@ -36,7 +36,11 @@ internal sealed class CredentialNames
         _exact = [.. options.EffectiveHeaders];
         _fragments = [.. options.EffectiveNameFragments.Select(f => f.ToLowerInvariant())];
         var uncovered = _exact.Where(name => !_fragments.Any(f => ContainsIgnoreCase(name, f)));
-        _textNeedles = [.. _fragments.Concat(uncovered).Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal), "@", "%"];
+        var needles = _fragments.Concat(uncovered).Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+
+        // A needle that contains another is found whenever it is ("proxy-authorization", "authorization").
+        needles.RemoveAll(n => needles.Any(other => other.Length < n.Length && n.Contains(other, StringComparison.Ordinal)));
+        _textNeedles = [.. needles, "@", "%"];
         _rawNeedles = [.. _textNeedles.Append("\\u").Select(Encoding.ASCII.GetBytes)];
     }
 
