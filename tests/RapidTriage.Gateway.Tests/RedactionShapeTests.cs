@@ -37,6 +37,8 @@ public sealed class RedactionShapeTests
     [InlineData("""{"url":"https://h/?%74oken=a"}""", """{"url":"https://h/?%74oken=[REDACTED]"}""")]
     [InlineData("""{"message":"GET https://h/?apikey=k failed"}""", """{"message":"GET https://h/?apikey=[REDACTED] failed"}""")]
     [InlineData("""{"url":"https://h/users/@me?q=1"}""", """{"url":"https://h/users/@me?q=1"}""")]
+    [InlineData("""{"a":"https://","b":"http://@","c":"https://?token=t","d":"wss:///?=x&token","e":"https://:@h"}""",
+        """{"a":"https://","b":"http://[REDACTED]@","c":"https://?token=[REDACTED]","d":"wss:///?=x&token","e":"https://:[REDACTED]@h"}""")]
     public void Urls_CredentialParametersAndUserInfo_Masked(string data, string expected) => AssertRedacted(data, expected);
 
     [Theory]
