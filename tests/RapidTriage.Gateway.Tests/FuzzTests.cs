@@ -10,7 +10,7 @@ using RapidTriage.Testing;
 namespace RapidTriage.Gateway.Tests;
 
 /// <summary>
-/// Issue 4: thousands of generated inputs to the envelope parser and the handshake — no crash, no
+/// Thousands of generated inputs to the envelope parser and the handshake — no crash, no
 /// unhandled exception, a clear error for each. Seeded, so a failure names the input that caused it.
 /// </summary>
 public sealed class FuzzTests
