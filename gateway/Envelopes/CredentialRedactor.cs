@@ -62,6 +62,15 @@ internal sealed class CredentialRedactor
 
     private void WriteValue(Utf8JsonWriter writer, JsonElement value, string? name, int embedded)
     {
+        var cookies = value.ValueKind == JsonValueKind.Array && name is not null && name.Equals("cookies", StringComparison.OrdinalIgnoreCase);
+        if (!cookies && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String
+            && !_names.MayHoldCredentials(JsonMarshal.GetRawUtf8Value(value)))
+        {
+            // The byte scan again, per subtree: what cannot hold a credential is copied as it came.
+            value.WriteTo(writer);
+            return;
+        }
+
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
@@ -74,7 +83,6 @@ internal sealed class CredentialRedactor
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.Array:
-                var cookies = name is not null && name.Equals("cookies", StringComparison.OrdinalIgnoreCase);
                 writer.WriteStartArray();
                 foreach (var item in value.EnumerateArray())
                 {
