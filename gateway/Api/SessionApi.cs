@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Envelopes;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Api;
 
@@ -15,7 +17,7 @@ internal static class SessionApi
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/sessions/{sessionId}");
+        var group = app.MapGroup("/api/sessions/{sessionId}").RequireRateLimiting(SessionApiLimits.Policy);
         group.MapGet("/", GetRosterAsync);
         group.MapGet("/events", GetEventsAsync);
         return app;
@@ -46,7 +48,7 @@ internal static class SessionApi
     }
 
     private static async Task<IResult> GetEventsAsync(
-        string sessionId, HttpContext context, IGrainFactory grains, string[]? type, long? afterSeq, int? limit)
+        string sessionId, HttpContext context, IGrainFactory grains, IOptions<RelayOptions> options, string[]? type, long? afterSeq, int? limit)
     {
         if (await AuthorizeAsync(context, sessionId) is { } refusal)
         {
@@ -61,7 +63,26 @@ internal static class SessionApi
         var types = (type ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToImmutableArray();
         var page = await grains.GetGrain<ISessionGrain>(sessionId)
             .GetHistory(new HistoryQuery(types, afterSeq ?? 0, Math.Min(limit ?? 100, MaxPage)));
-        return Json(writer => ServerFrames.WriteHistory(writer, page));
+        return Json(writer => ServerFrames.WriteHistory(writer, CapBytes(page, options.Value.Api.MaxResponseBytes)));
+    }
+
+    /// <summary>
+    /// The longest start of <paramref name="page"/> whose events fit in <paramref name="maxBytes"/> (at least one);
+    /// a cut page says <c>hasMore</c>, and the client asks again after the last <c>seq</c> it got.
+    /// </summary>
+    private static HistoryPage CapBytes(HistoryPage page, int maxBytes)
+    {
+        long bytes = 0;
+        for (var i = 0; i < page.Events.Length; i++)
+        {
+            bytes += page.Events[i].Payload.Length + 1;
+            if (bytes > maxBytes && i > 0)
+            {
+                return page with { Events = page.Events[..i], HasMore = true };
+            }
+        }
+
+        return page;
     }
 
     private static async Task<IResult?> AuthorizeAsync(HttpContext context, string sessionId)

@@ -11,7 +11,7 @@ namespace RapidTriage.Gateway.Envelopes;
 /// fields as they came, missing <c>id</c>/<c>timestamp</c> filled in, <c>metadata</c> stamped, credentials
 /// redacted. Parsed once here; the session and every receiver share the resulting bytes.
 /// </summary>
-internal sealed class EnvelopeParser(IOptions<RelayOptions> options, HeaderRedactor redactor, TimeProvider clock)
+internal sealed class EnvelopeParser(IOptions<RelayOptions> options, CredentialRedactor redactor, TimeProvider clock)
 {
     private const int ScratchBytes = 4 * 1024;
     private const int MaxRetainedScratchBytes = 64 * 1024;

@@ -5,15 +5,19 @@ using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Handshake;
 
-/// <summary>Counts open sockets per client address (<c>Relay:Limits:ConnectionsPerAddress</c>).</summary>
+/// <summary>
+/// Counts open sockets per client (<c>Relay:Limits:ConnectionsPerAddress</c>), keyed by <see cref="ClientAddress.Key"/>:
+/// the address after trusted forwarded headers, an IPv6 client by its /64.
+/// </summary>
 internal sealed class AddressLimiter(IOptions<RelayOptions> options)
 {
     private readonly int _limit = options.Value.Limits.EffectiveConnectionsPerAddress(options.Value.Mode);
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
 
-    /// <summary>Takes a slot for <paramref name="address"/>; null when it already holds the limit.</summary>
-    public Lease? TryAcquire(IPAddress? address)
+    /// <summary>Takes a slot for <paramref name="client"/>; null when its key already holds the limit.</summary>
+    public Lease? TryAcquire(IPAddress? client)
     {
+        var address = ClientAddress.Key(client);
         if (_limit <= 0 || address is null)
         {
             return new Lease(this, null);

@@ -7,7 +7,7 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Handshake;
 
 /// <summary>Decides every upgrade request before a socket exists (contract section 1).</summary>
-internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy origins, TokenService tokens)
+internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy origins, TokenService tokens, LocalSessionLimiter localSessions)
 {
     private readonly RelayOptions _options = options.Value;
 
@@ -45,6 +45,7 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
         var querySession = context.Request.Query["sessionId"].FirstOrDefault();
         string sessionId;
         DateTimeOffset? expiresAt = null;
+        var local = false;
         if (endpoint.Role == ConnectionRole.Tunnel || _options.Mode == RelayMode.Hosted)
         {
             var check = await tokens.ValidateAsync(BearerToken(context.Request));
@@ -69,6 +70,7 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
             }
 
             sessionId = querySession ?? _options.DefaultSessionId;
+            local = true;
         }
 
         if (!SessionIds.IsValid(sessionId))
@@ -82,7 +84,25 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
             return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, "X-Session-ID does not match the session in the URL.");
         }
 
+        if (local && !TryHoldLocalSession(context, sessionId))
+        {
+            return HandshakeOutcome.Refuse(StatusCodes.Status429TooManyRequests,
+                $"Too many sessions: local mode keeps at most {localSessions.Limit} sessions with open connections (Relay:Local:MaxSessions); close the connections of another session first.");
+        }
+
         return HandshakeOutcome.Accept(sessionId, subprotocol, expiresAt);
+    }
+
+    /// <summary>A local connection holds its session's place for as long as its request (the socket's life) lasts.</summary>
+    private bool TryHoldLocalSession(HttpContext context, string sessionId)
+    {
+        if (localSessions.TryEnter(sessionId) is not { } hold)
+        {
+            return false;
+        }
+
+        context.Response.RegisterForDispose(hold);
+        return true;
     }
 
     /// <summary>The Origin check every request gets, HTTP API included (the Host check is <see cref="LoopbackHostFilter"/>).</summary>

@@ -20,8 +20,10 @@ public static class RelayApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseForwardedClients();
         app.UseLoopbackHostFilter();
         app.UseWebSockets();
+        app.UseRateLimiter();
         app.MapRelay();
         app.MapSessionApi();
         app.MapRelayMcp();

@@ -42,7 +42,11 @@ internal static class RelayServices
         builder.Services.AddSingleton<HandshakeGate>();
         builder.Services.AddSingleton<RefusalLog>();
         builder.Services.AddSingleton<AddressLimiter>();
-        builder.Services.AddSingleton<HeaderRedactor>();
+        builder.Services.AddSingleton<LocalSessionLimiter>();
+        builder.Services.AddForwardedClients(relay.ForwardedHeaders);
+        builder.Services.AddSessionApiLimits(relay.Api);
+        builder.Services.AddHostedService<OpenOriginWarning>();
+        builder.Services.AddSingleton<CredentialRedactor>();
         builder.Services.AddSingleton<EnvelopeParser>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<GatewayIdentity>();

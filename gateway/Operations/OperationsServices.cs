@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using RapidTriage.Gateway.Envelopes;
 using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Operations;
@@ -34,8 +37,17 @@ internal static class OperationsServices
             .AddPrometheusExporter());
 
         // These categories print request lines, query string included: a browser's ?access_token= would be logged.
+        // The filters keep them quiet by default; the scrubbing factory makes sure whatever the configuration.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning);
+        var scrubber = new TextRedactor(new CredentialNames(relay.Redaction));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new CredentialScrubbingLoggerFactory(
+            new LoggerFactory(
+                sp.GetServices<ILoggerProvider>(),
+                sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+                sp.GetService<IOptions<LoggerFactoryOptions>>(),
+                sp.GetService<IExternalScopeProvider>()),
+            scrubber)));
         return builder;
     }
 
@@ -49,9 +61,11 @@ internal static class OperationsServices
         var metrics = app.MapPrometheusScrapingEndpoint();
         if (port is { } only)
         {
-            live.RequireHost($"*:{only}");
-            ready.RequireHost($"*:{only}");
-            metrics.RequireHost($"*:{only}");
+            // The socket's local port, not the Host header: a client of the public port could name any port there.
+            live.WithMetadata(OperationsPort.Marker);
+            ready.WithMetadata(OperationsPort.Marker);
+            metrics.WithMetadata(OperationsPort.Marker);
+            app.UseOperationsPort(only);
         }
 
         return app;

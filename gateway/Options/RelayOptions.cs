@@ -67,6 +67,12 @@ public sealed class RelayOptions
     public LimitOptions Limits { get; set; } = new();
 
     public RedactionOptions Redaction { get; set; } = new();
+
+    public ApiOptions Api { get; set; } = new();
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
+    public LocalOptions Local { get; set; } = new();
 }
 
 public sealed class RateLimitOptions
@@ -108,10 +114,13 @@ public sealed class RedactionOptions
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Header names replaced by <c>[REDACTED]</c>, compared case-insensitively. Unset: the defaults.</summary>
+    /// <summary>
+    /// Names whose values are replaced by <c>[REDACTED]</c> wherever they name a value (headers, query parameters,
+    /// body fields), compared case-insensitively (ASCII). Unset: the defaults.
+    /// </summary>
     public List<string>? Headers { get; set; }
 
-    /// <summary>Any header whose name contains one of these (case-insensitive) is redacted too. Unset: the defaults.</summary>
+    /// <summary>Any name containing one of these (case-insensitive, ASCII) is redacted too. Unset: the defaults.</summary>
     public List<string>? NameFragments { get; set; }
 
     public IReadOnlyList<string> EffectiveHeaders => Headers ?? DefaultHeaders;
@@ -125,8 +134,13 @@ public sealed class RedactionOptions
         "X-Amz-Security-Token", "X-Goog-Api-Key", "Ocp-Apim-Subscription-Key",
     ];
 
+    /// <remarks>
+    /// <c>api_key</c> is the common query spelling; <c>passwd</c> a common form field; <c>signature</c> covers signed
+    /// URLs (<c>X-Amz-Signature</c>). <c>session</c> is left out on purpose: <c>sessionId</c>-like names are everywhere in
+    /// captured data and rarely secret, and session cookies are redacted as cookies.
+    /// </remarks>
     public static IReadOnlyList<string> DefaultNameFragments { get; } =
-        ["token", "secret", "password", "api-key", "apikey", "credential"];
+        ["token", "secret", "password", "passwd", "api-key", "api_key", "apikey", "credential", "signature"];
 }
 
 public sealed class GatewayClusterOptions
@@ -150,4 +164,45 @@ public sealed class LimitOptions
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public int EffectiveConnectionsPerAddress(RelayMode mode) => ConnectionsPerAddress ?? (mode == RelayMode.Hosted ? 100 : 0);
+}
+
+/// <summary><c>Relay:Api:*</c>: what one client may ask of the HTTP API (<c>/api/sessions/…</c>).</summary>
+public sealed class ApiOptions
+{
+    /// <summary>Requests one client address may have in progress at once; more answer 429 at once. 0 means unlimited.</summary>
+    public int MaxConcurrentRequestsPerAddress { get; set; } = 8;
+
+    /// <summary>
+    /// Event bytes in one <c>/events</c> page; a page that would be larger ends early with <c>hasMore</c>. A single
+    /// event larger than this is still sent whole, so a page always moves forward.
+    /// </summary>
+    public int MaxResponseBytes { get; set; } = 4 * 1024 * 1024;
+}
+
+/// <summary>
+/// <c>Relay:ForwardedHeaders:*</c>: which proxies (an ingress, a load balancer) may name the client in
+/// <c>X-Forwarded-For</c>. Off while both lists are empty: the socket's peer is the client.
+/// </summary>
+public sealed class ForwardedHeadersSettings
+{
+    /// <summary>Proxy addresses trusted to set <c>X-Forwarded-For</c> (<c>10.0.0.4</c>).</summary>
+    public List<string>? KnownProxies { get; set; }
+
+    /// <summary>Proxy networks trusted to set <c>X-Forwarded-For</c>, in CIDR form (<c>10.0.0.0/8</c>, <c>fd00::/8</c>).</summary>
+    public List<string>? KnownNetworks { get; set; }
+
+    /// <summary>How many proxies of the chain are read, from the nearest.</summary>
+    public int ForwardLimit { get; set; } = 1;
+
+    public bool Enabled => KnownProxies is { Count: > 0 } || KnownNetworks is { Count: > 0 };
+}
+
+/// <summary><c>Relay:Local:*</c> limits of local mode's endpoints.</summary>
+public sealed class LocalOptions
+{
+    /// <summary>
+    /// Sessions that may have open connections on <c>/extension-ws</c> and <c>/mcp-ws</c> at once, chosen by
+    /// <c>?sessionId=</c>; the default session is always allowed. 0 means unlimited.
+    /// </summary>
+    public int MaxSessions { get; set; } = 64;
 }

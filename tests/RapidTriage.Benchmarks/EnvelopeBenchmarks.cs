@@ -16,7 +16,7 @@ public class EnvelopeBenchmarks
     public EnvelopeBenchmarks()
     {
         var options = Options.Create(new RelayOptions());
-        _parser = new EnvelopeParser(options, new HeaderRedactor(options), TimeProvider.System);
+        _parser = new EnvelopeParser(options, new CredentialRedactor(options), TimeProvider.System);
     }
 
     [Benchmark(Baseline = true, Description = "parse+stamp console-log (300 B, no id)")]

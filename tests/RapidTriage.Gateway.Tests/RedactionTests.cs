@@ -19,13 +19,17 @@ public sealed class RedactionTests(RelayFixture fixture)
           "body":{"request":"Authorization: Bearer not-a-header","response":"{\"cookie\":\"in body\"}"}}}
         """;
 
+    /// <summary>
+    /// <see cref="NetworkRequest"/> as every member sees it: header values, the URL's <c>token</c> parameter and the
+    /// JSON body's <c>cookie</c> field and the body's <c>Authorization:</c> line masked; each element of the <c>Set-Cookie</c> array masked in place; plain text kept.
+    /// </summary>
     internal const string Redacted = """
-        {"url":"https://api.example.com/users?token=visible-in-url","method":"GET","status":200,"duration":145,
+        {"url":"https://api.example.com/users?token=[REDACTED]","method":"GET","status":200,"duration":145,
           "headers":{
             "request":{"Authorization":"[REDACTED]","cookie":"[REDACTED]","X-API-KEY":"[REDACTED]","proxy-authorization":"[REDACTED]",
                        "Content-Type":"application/json","Accept":"*/*","X-Request-Id":"r-1"},
-            "response":{"SET-COOKIE":"[REDACTED]","Content-Type":"application/json","Cache-Control":"max-age=300"}},
-          "body":{"request":"Authorization: Bearer not-a-header","response":"{\"cookie\":\"in body\"}"}}
+            "response":{"SET-COOKIE":["[REDACTED]","[REDACTED]"],"Content-Type":"application/json","Cache-Control":"max-age=300"}},
+          "body":{"request":"Authorization: [REDACTED]","response":"{\"cookie\":\"[REDACTED]\"}"}}
         """;
 
     private RelayServer Server => fixture.Server;
