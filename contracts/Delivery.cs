@@ -20,9 +20,11 @@ public enum DeliveryKind
 /// <param name="Seq">The event's <c>seq</c>, 0 for other kinds.</param>
 /// <param name="Payload">The exact UTF-8 bytes to send.</param>
 /// <param name="Targets">Connection ids on the receiving gateway.</param>
+/// <param name="RosterSize">For <c>member-joined</c>/<c>member-left</c>: the roster's size after the change; else 0.</param>
 [GenerateSerializer, Immutable, Alias("rt.Delivery")]
 public sealed record Delivery(
     [property: Id(0)] DeliveryKind Kind,
     [property: Id(1)] long Seq,
     [property: Id(2)] byte[] Payload,
-    [property: Id(3)] ImmutableArray<string> Targets);
+    [property: Id(3)] ImmutableArray<string> Targets,
+    [property: Id(4)] int RosterSize = 0);
