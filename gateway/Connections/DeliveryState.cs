@@ -3,24 +3,6 @@ using RapidTriage.Contracts;
 
 namespace RapidTriage.Gateway.Connections;
 
-/// <summary>Reads the next page of a connection's replay from its session (<see cref="ISessionGrain.ReadReplay"/>).</summary>
-internal delegate Task<ReplayPage> ReplayReader(string epoch, long afterSeq, int maxEvents, int maxBytes, CancellationToken cancellationToken);
-
-/// <summary>What a connection's delivery is bounded by.</summary>
-/// <param name="QueueBytes">Live events waiting in the send queue beyond this close the socket with 4108 (<c>Relay:SendQueueBytes</c>).</param>
-/// <param name="InitGrace">How long a new connection waits for <c>connection-init</c> before live events flow (<c>Relay:InitGracePeriod</c>).</param>
-internal sealed record DeliveryLimits(long QueueBytes, TimeSpan InitGrace)
-{
-    /// <summary>The replay reads a page when the queue holds at most this much, so it never outgrows the bound.</summary>
-    public long LowWater => QueueBytes / 2;
-
-    /// <summary>Payload bytes per replay page.</summary>
-    public int PageBytes => (int)Math.Clamp(QueueBytes / 4, 1, 256 * 1024);
-
-    /// <summary>Events per replay page.</summary>
-    public const int PageEvents = 256;
-}
-
 /// <summary>
 /// What one connection has been sent and what it is owed (contract section 5): the hold until its
 /// <c>connection-init</c>, the replay, live delivery, and de-duplication, all by one position in the session's
@@ -34,16 +16,16 @@ internal sealed record DeliveryLimits(long QueueBytes, TimeSpan InitGrace)
 /// <para>A replay that runs into a gap (history trimmed or cleared under it, the session's history lost) closes the
 /// socket: the client reconnects and its ack says what was lost, instead of silently missing events.</para>
 /// </remarks>
-internal sealed class DeliveryState : IDisposable
+/// <param name="limits">Queue bound and grace period.</param>
+/// <param name="time">Clock for the grace period.</param>
+/// <param name="read">Reads replay pages from the session.</param>
+/// <param name="close">Asks the connection to close with a code and reason (its queue is discarded).</param>
+internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider time, ReplayReader read, Action<int, string> close) : IDisposable
 {
     private readonly Channel<Outbound> _queue = Channel.CreateUnbounded<Outbound>(new() { SingleReader = true });
     private readonly List<Outbound> _heldMessages = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly DeliveryLimits _limits;
-    private readonly TimeProvider _time;
-    private readonly ReplayReader _read;
-    private readonly Action<int, string> _close;
     private DeliveryPhase _phase = DeliveryPhase.Opening;
     private string _epoch = "";
     private long _cursor;
@@ -59,18 +41,6 @@ internal sealed class DeliveryState : IDisposable
     private bool _lateInit;
     private ITimer? _grace;
     private TaskCompletionSource? _room;
-
-    /// <param name="limits">Queue bound and grace period.</param>
-    /// <param name="time">Clock for the grace period.</param>
-    /// <param name="read">Reads replay pages from the session.</param>
-    /// <param name="close">Asks the connection to close with a code and reason (its queue is discarded).</param>
-    public DeliveryState(DeliveryLimits limits, TimeProvider time, ReplayReader read, Action<int, string> close)
-    {
-        _limits = limits;
-        _time = time;
-        _read = read;
-        _close = close;
-    }
 
     /// <summary>What the send loop drains.</summary>
     public ChannelReader<Outbound> Reader => _queue.Reader;
@@ -114,7 +84,7 @@ internal sealed class DeliveryState : IDisposable
             _cursor = lastSeq;
             _sessionLastSeq = lastSeq;
             _phase = DeliveryPhase.Holding;
-            _grace = _time.CreateTimer(static state => ((DeliveryState)state!).GraceOver(), this, _limits.InitGrace, Timeout.InfiniteTimeSpan);
+            _grace = time.CreateTimer(static state => ((DeliveryState)state!).GraceOver(), this, limits.InitGrace, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -123,7 +93,7 @@ internal sealed class DeliveryState : IDisposable
     {
         if (delivery.Kind == DeliveryKind.Overflow)
         {
-            _close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
+            close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
             return;
         }
 
@@ -139,7 +109,7 @@ internal sealed class DeliveryState : IDisposable
                     _heldBytes += item.Payload.Length;
                     if (_heldBytes - item.Payload.Length > MessageCeiling)
                     {
-                        _close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
+                        close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
                     }
                 }
                 else
@@ -166,7 +136,7 @@ internal sealed class DeliveryState : IDisposable
 
             _cursor = delivery.Seq;
             _lastQueuedSeq = delivery.Seq;
-            EnqueueLocked(item, _limits.QueueBytes);
+            EnqueueLocked(item, limits.QueueBytes);
         }
     }
 
@@ -278,7 +248,7 @@ internal sealed class DeliveryState : IDisposable
     public void Taken(Outbound item)
     {
         var queued = Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
-        if (queued <= _limits.LowWater && Volatile.Read(ref _room) is not null)
+        if (queued <= limits.LowWater && Volatile.Read(ref _room) is not null)
         {
             Interlocked.Exchange(ref _room, null)?.TrySetResult();
         }
@@ -311,7 +281,7 @@ internal sealed class DeliveryState : IDisposable
     }
 
     /// <summary>Frames the relay makes (answers, presence) may pass the bound up to this ceiling, which still bounds memory.</summary>
-    private long MessageCeiling => _limits.QueueBytes * 4;
+    private long MessageCeiling => limits.QueueBytes * 4;
 
     private void GraceOver()
     {
@@ -325,126 +295,6 @@ internal sealed class DeliveryState : IDisposable
         }
     }
 
-    /// <summary>Ends the hold: held messages go out, then the cursor catches up (caller holds the lock).</summary>
-    private void ReleaseLocked()
-    {
-        _grace?.Dispose();
-        _grace = null;
-        foreach (var item in _heldMessages)
-        {
-            EnqueueLocked(item, MessageCeiling);
-        }
-
-        _heldMessages.Clear();
-        _heldBytes = 0;
-        if (_phase == DeliveryPhase.Closed)
-        {
-            return;
-        }
-
-        if (_cursor >= _sessionLastSeq && _cursor >= _newestSeen)
-        {
-            _phase = DeliveryPhase.Live;
-            return;
-        }
-
-        _phase = DeliveryPhase.Replaying;
-        var generation = ++_generation;
-        _ = ReplayAsync(generation);
-    }
-
-    /// <summary>Reads history pages from the cursor while the socket drains, until it has caught up; then live.</summary>
-    private async Task ReplayAsync(int generation)
-    {
-        // Off the caller's thread, which holds the lock (a timer, the fan-out, the publish loop).
-        await Task.Yield();
-        while (true)
-        {
-            Task? room = null;
-            string epoch;
-            long from;
-            lock (_gate)
-            {
-                if (generation != _generation)
-                {
-                    return;
-                }
-
-                if (QueuedBytes > _limits.LowWater)
-                {
-                    var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    Interlocked.Exchange(ref _room, waiter);
-
-                    // Taken may have drained the queue between the check and publishing the waiter.
-                    if (QueuedBytes <= _limits.LowWater)
-                    {
-                        waiter.TrySetResult();
-                    }
-
-                    room = waiter.Task;
-                }
-
-                epoch = _epoch;
-                from = _cursor;
-            }
-
-            if (room is not null)
-            {
-                await room;
-                continue;
-            }
-
-            ReplayPage page;
-            try
-            {
-                page = await _read(epoch, from, DeliveryLimits.PageEvents, _limits.PageBytes, _stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception)
-            {
-                _close(CloseCodes.ServiceRestart, "session unavailable during replay; reconnect with lastSeq");
-                return;
-            }
-
-            lock (_gate)
-            {
-                if (generation != _generation)
-                {
-                    return;
-                }
-
-                if (page.Gap is { } gap)
-                {
-                    _generation++;
-                    _close(gap == RecoveryReasons.HistoryTruncated ? CloseCodes.SlowConsumer : CloseCodes.ServiceRestart,
-                        $"replay cannot complete ({gap}); reconnect with lastSeq");
-                    return;
-                }
-
-                foreach (var item in page.Events)
-                {
-                    if (item.Seq > _cursor)
-                    {
-                        _cursor = item.Seq;
-                        _lastQueuedSeq = item.Seq;
-                        EnqueueLocked(new Outbound(item.Payload, item.Seq), bound: long.MaxValue);
-                    }
-                }
-
-                _cursor = Math.Max(_cursor, page.ThroughSeq);
-                _sessionLastSeq = Math.Max(_sessionLastSeq, page.LastSeq);
-                if (_cursor >= _sessionLastSeq && _cursor >= _newestSeen)
-                {
-                    _phase = DeliveryPhase.Live;
-                    return;
-                }
-            }
-        }
-    }
-
     /// <summary>Queues a frame unless more than <paramref name="bound"/> bytes wait ahead of it (then: 4108).</summary>
     private void EnqueueLocked(Outbound item, long bound)
     {
@@ -454,7 +304,7 @@ internal sealed class DeliveryState : IDisposable
         if (queued - item.Payload.Length > bound)
         {
             Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
-            _close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
+            close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
             return;
         }
 
@@ -463,23 +313,4 @@ internal sealed class DeliveryState : IDisposable
             Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
         }
     }
-}
-
-/// <summary>Where a connection's delivery stands.</summary>
-internal enum DeliveryPhase
-{
-    /// <summary>Before the first ack is queued: nothing may go out ahead of it.</summary>
-    Opening,
-
-    /// <summary>Waiting for <c>connection-init</c> (at most the grace period, never while init's session call runs).</summary>
-    Holding,
-
-    /// <summary>The cursor is behind the session: pages of history go out as the socket drains.</summary>
-    Replaying,
-
-    /// <summary>Caught up: events go out as the session delivers them.</summary>
-    Live,
-
-    /// <summary>Closing: nothing more is queued.</summary>
-    Closed,
 }
