@@ -218,7 +218,7 @@ internal sealed partial class SessionGrain(
 
     /// <summary>
     /// Puts back, quietly, a member this activation does not know (the session lost its roster when its node
-    /// went away, or its gateway expired) and sends it, before anything newer, the events it missed. False
+    /// went away, or its gateway expired) and has its gateway replay, before anything newer, the events it missed. False
     /// when that cannot be exact (another epoch, a gap history no longer holds), when it said Leave, or when the
     /// roster is full.
     /// </summary>
@@ -242,18 +242,12 @@ internal sealed partial class SessionGrain(
             AnnounceMember(MessageTypes.MemberJoined, _roster[id]);
         }
 
-        var (missed, _) = _history.Query([], subscription.LastSeq, int.MaxValue);
-        foreach (var item in missed)
+        // What was stamped while it was not in the roster reached nobody on its behalf: its gateway reads it from
+        // history at the socket's pace (however much it is), before anything newer, which queues behind this.
+        if (_lastSeq > subscription.LastSeq)
         {
-            if (!string.Equals(item.Sender, id, StringComparison.Ordinal))
-            {
-                Send(link, new Delivery(DeliveryKind.Event, item.Seq, item.Payload, [id]));
-            }
-        }
-
-        if (missed.Length > 0)
-        {
-            LogRejoinReplay(SessionId, id, missed.Length);
+            Send(link, new Delivery(DeliveryKind.Rewind, subscription.LastSeq, [], [id]));
+            LogRejoinReplay(SessionId, id, _lastSeq - subscription.LastSeq);
         }
 
         return true;
@@ -341,8 +335,8 @@ internal sealed partial class SessionGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} activated: epoch {Epoch}, lastSeq {LastSeq}, {Count} events in history")]
     private partial void LogActivated(string sessionId, string epoch, long lastSeq, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; replaying {Count} events it missed")]
-    private partial void LogRejoinReplay(string sessionId, string connectionId, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; its gateway replays the {Count} events stamped since it last queued one")]
+    private partial void LogRejoinReplay(string sessionId, string connectionId, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: the final state write failed; its next activation starts a new epoch")]
     private partial void LogFinalWriteFailed(Exception ex, string sessionId);

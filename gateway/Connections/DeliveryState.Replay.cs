@@ -21,16 +21,27 @@ internal sealed partial class DeliveryState
             return;
         }
 
-        if (_cursor >= _sessionLastSeq && _cursor >= _newestSeen)
+        if (CaughtUpLocked())
         {
             _phase = DeliveryPhase.Live;
             return;
         }
 
+        StartReplayLocked();
+    }
+
+    private void StartReplayLocked()
+    {
         _phase = DeliveryPhase.Replaying;
         var generation = ++_generation;
         _ = ReplayAsync(generation);
     }
+
+    /// <summary>
+    /// Whether every event the connection is owed has been queued: the cursor is past what the session had stamped
+    /// when last asked and past every event delivered while it was behind, and no rewind came after that ask.
+    /// </summary>
+    private bool CaughtUpLocked() => _rewindsRead == _rewinds && _cursor >= _sessionLastSeq && _cursor >= _newestSeen;
 
     /// <summary>Reads history pages from the cursor while the socket drains, until it has caught up; then live.</summary>
     private async Task ReplayAsync(int generation)
@@ -42,6 +53,7 @@ internal sealed partial class DeliveryState
             Task? room = null;
             string epoch;
             long from;
+            int rewinds;
             lock (_gate)
             {
                 if (generation != _generation)
@@ -65,6 +77,7 @@ internal sealed partial class DeliveryState
 
                 epoch = _epoch;
                 from = _cursor;
+                rewinds = _rewinds;
             }
 
             if (room is not null)
@@ -115,7 +128,8 @@ internal sealed partial class DeliveryState
 
                 _cursor = Math.Max(_cursor, page.ThroughSeq);
                 _sessionLastSeq = Math.Max(_sessionLastSeq, page.LastSeq);
-                if (_cursor >= _sessionLastSeq && _cursor >= _newestSeen)
+                _rewindsRead = rewinds;
+                if (CaughtUpLocked())
                 {
                     _phase = DeliveryPhase.Live;
                     return;

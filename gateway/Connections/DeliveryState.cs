@@ -35,6 +35,8 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
     private long _queuedBytes;
     private long _heldBytes;
     private int _generation;
+    private int _rewinds;
+    private int _rewindsRead;
     private bool _initInFlight;
     private bool _graceOver;
     private long? _askedLastSeq;
@@ -97,6 +99,12 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
             return;
         }
 
+        if (delivery.Kind == DeliveryKind.Rewind)
+        {
+            Rewind();
+            return;
+        }
+
         var item = new Outbound(delivery.Payload, delivery.Seq);
         lock (_gate)
         {
@@ -137,6 +145,22 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
             _cursor = delivery.Seq;
             _lastQueuedSeq = delivery.Seq;
             EnqueueLocked(item, limits.QueueBytes);
+        }
+    }
+
+    /// <summary>
+    /// The session put this connection back into a roster it had lost: events stamped meanwhile were delivered to
+    /// nobody on its behalf, so the cursor must read history before going (or staying) live.
+    /// </summary>
+    public void Rewind()
+    {
+        lock (_gate)
+        {
+            _rewinds++;
+            if (_phase == DeliveryPhase.Live)
+            {
+                StartReplayLocked();
+            }
         }
     }
 

@@ -154,6 +154,28 @@ public sealed class DeliveryStateTests
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
+    public async Task Rewind_WhileLive_EventsTheSessionNeverDeliveredAreReadFromHistoryBeforeNewerOnes()
+    {
+        var (state, history, time, _) = Create();
+        state.Opened(AckBytes, "e1", 0);
+        time.Advance(Grace);
+        state.Deliver(history.Add(1, size: 10));
+        Assert.Equal([1L], await DrainEventsAsync(state, 1));
+        Assert.Equal(DeliveryPhase.Live, state.Phase);
+
+        // The session lost its roster: 2 and 3 were stamped while this connection was not in it.
+        history.Add(2, size: 10);
+        history.Add(3, size: 10);
+        state.Deliver(new Delivery(DeliveryKind.Rewind, 1, [], ["c"]));
+        state.Deliver(history.Add(4, size: 10));
+
+        Assert.Equal([2L, 3, 4], await DrainEventsAsync(state, 3));
+        await WaitUntilAsync(() => state.Phase == DeliveryPhase.Live);
+        state.Deliver(history.Add(5, size: 10));
+        Assert.Equal([5L], await DrainEventsAsync(state, 1));
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Live_ReceiverNotReading_ClosesWith4108()
     {
         var (state, history, time, closes) = Create(queueBytes: 8 * 1024);
