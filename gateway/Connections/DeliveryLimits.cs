@@ -10,11 +10,14 @@ internal delegate Task<ReplayPage> ReplayReader(string epoch, long afterSeq, int
 /// <param name="InitGrace">How long a new connection waits for <c>connection-init</c> before live events flow (<c>Relay:InitGracePeriod</c>).</param>
 internal sealed record DeliveryLimits(long QueueBytes, TimeSpan InitGrace)
 {
-    /// <summary>The replay reads a page when the queue holds at most this much, so it never outgrows the bound.</summary>
-    public long LowWater => QueueBytes / 2;
+    /// <summary>
+    /// The replay reads a page only when the queue holds at most this much, and a page is at most
+    /// <see cref="PageBytes"/>: when it catches up, live events still find most of the bound free.
+    /// </summary>
+    public long LowWater => QueueBytes / 4;
 
-    /// <summary>Payload bytes per replay page.</summary>
-    public int PageBytes => (int)Math.Clamp(QueueBytes / 4, 1, 256 * 1024);
+    /// <summary>Payload bytes per replay page (one event at least, whatever its size).</summary>
+    public int PageBytes => (int)Math.Clamp(QueueBytes / 8, 1, 256 * 1024);
 
     /// <summary>Events per replay page.</summary>
     public const int PageEvents = 256;
