@@ -12,7 +12,10 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Adds a connection; announces <c>member-joined</c> to the others.</summary>
     Task<JoinResult> Join(MemberInfo member, ISessionObserver observer);
 
-    /// <summary>Records <c>connection-init</c> and, when it asks, computes the recovery replay.</summary>
+    /// <summary>
+    /// Records <c>connection-init</c> and, when it asks to recover, says whether the gap after its <c>lastSeq</c> is
+    /// still whole in history. The gateway then streams that gap with <see cref="ReadReplay"/>.
+    /// </summary>
     Task<InitResult> Init(InitRequest request, ISessionObserver observer);
 
     /// <summary>Removes a connection; announces <c>member-left</c>.</summary>
@@ -52,6 +55,12 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>A page of history.</summary>
     Task<HistoryPage> GetHistory(HistoryQuery query);
+
+    /// <summary>
+    /// The next page of a connection's replay cursor: what it missed, read at the pace its socket drains, never
+    /// buffered whole. Says so when the cursor fell into a gap history no longer holds.
+    /// </summary>
+    Task<ReplayPage> ReadReplay(ReplayRequest request);
 
     /// <summary>The roster.</summary>
     Task<ImmutableArray<MemberInfo>> GetRoster();

@@ -35,6 +35,8 @@ public static class MessageTypes
     public const string MemberUpdated = "member-updated";
     /// <summary><c>member-left</c></summary>
     public const string MemberLeft = "member-left";
+    /// <summary><c>publish-ack</c></summary>
+    public const string PublishAck = "publish-ack";
 
     /// <summary>True for the types the gateway handles itself and never forwards.</summary>
     public static bool IsControl(string type) => type is ConnectionInit or ConnectionClose or Heartbeat
@@ -45,7 +47,7 @@ public static class MessageTypes
     /// event, letting it pass for the relay (a forged <c>member-left</c> or <c>connection-ack</c>).
     /// </summary>
     public static bool IsServerOnly(string type) => type is ConnectionAck or Error or MemberJoined or MemberUpdated
-        or MemberLeft or AuthRefreshAck or ClearLogsAck or HistoryResponse;
+        or MemberLeft or AuthRefreshAck or ClearLogsAck or HistoryResponse or PublishAck;
 
     /// <summary>Routing kind of a non-control type: anything not a command or response is an event.</summary>
     public static EnvelopeKind KindOf(string type) => type switch

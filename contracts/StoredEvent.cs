@@ -8,9 +8,14 @@ namespace RapidTriage.Contracts;
 /// The connection that sent it, so a replay to a connection leaves out its own events (null in state written
 /// before this field existed).
 /// </param>
+/// <param name="AckId">
+/// The envelope's id when it was sent with <c>"ack": true</c>, so a session loaded from storage still knows which
+/// resends it already accepted (while the event is retained).
+/// </param>
 [GenerateSerializer, Immutable, Alias("rt.StoredEvent")]
 public sealed record StoredEvent(
     [property: Id(0)] long Seq,
     [property: Id(1)] string Type,
     [property: Id(2)] byte[] Payload,
-    [property: Id(3)] string? Sender = null);
+    [property: Id(3)] string? Sender = null,
+    [property: Id(4)] string? AckId = null);

@@ -89,6 +89,46 @@ public static class WireJson
         return result;
     }
 
+    /// <summary>
+    /// Returns <paramref name="payload"/> (a JSON object) with its top-level <c>id</c> set to <paramref name="id"/>:
+    /// the value replaced in place when there is one, else added first. Every other byte stays as it was.
+    /// </summary>
+    public static byte[] WithId(ReadOnlySpan<byte> payload, string id)
+    {
+        var encoded = JsonEncodedText.Encode(id);
+        var value = new byte[encoded.EncodedUtf8Bytes.Length + 2];
+        value[0] = value[^1] = (byte)'"';
+        encoded.EncodedUtf8Bytes.CopyTo(value.AsSpan(1));
+
+        var reader = new Utf8JsonReader(payload);
+        if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    var end = (int)reader.BytesConsumed;
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                        end = (int)reader.BytesConsumed;
+                    }
+
+                    return [.. payload[..start], .. value, .. payload[end..]];
+                }
+
+                reader.Skip();
+            }
+        }
+
+        ReadOnlySpan<byte> name = "\"id\":"u8;
+        var hasMembers = payload.Length > 2;
+        return [.. payload[..1], .. name, .. value, .. (hasMembers ? ","u8 : ""u8), .. payload[1..]];
+    }
+
     /// <summary>The wire name of a role.</summary>
     public static string RoleName(ConnectionRole role) => role switch
     {

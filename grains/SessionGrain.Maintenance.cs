@@ -4,6 +4,26 @@ namespace RapidTriage.Grains;
 
 internal sealed partial class SessionGrain
 {
+    /// <summary>Whether history is written periodically (local mode writes only on deactivation).</summary>
+    private bool WritesBehind => _options.History.FlushInterval != TimeSpan.MaxValue;
+
+    /// <summary>History changed: the next ticks write it.</summary>
+    private void MarkDirty()
+    {
+        _dirty = true;
+        if (WritesBehind)
+        {
+            ScheduleTicks();
+        }
+    }
+
+    /// <summary>
+    /// Starts the tick while the session has work that waits for time: history to write, commands to time out,
+    /// gateways to expire. An idle session (none of those) has no timer at all.
+    /// </summary>
+    private void ScheduleTicks() =>
+        _timer ??= this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_tick, _tick) { KeepAlive = false });
+
     private Task OnTickAsync(CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
@@ -15,6 +35,12 @@ internal sealed partial class SessionGrain
             // Not awaited: the write overlaps later turns instead of stalling the session for its length.
             _lastFlush = now;
             _flush = FlushAsync();
+        }
+
+        if ((!_dirty || !WritesBehind) && _flush.IsCompleted && _pending.Count == 0 && _gateways.Count == 0)
+        {
+            _timer?.Dispose();
+            _timer = null;
         }
 
         return Task.CompletedTask;

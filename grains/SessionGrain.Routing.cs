@@ -44,14 +44,13 @@ internal sealed partial class SessionGrain
         var responseType = MessageTypes.ResponseTypeFor(command.Type);
         if (responseType is null || handlers.Count == 0)
         {
-            Dispatch(command, handlers);
+            Dispatch(command.Payload, handlers);
             return new CommandReply(responseType is null ? CommandOutcome.Done : CommandOutcome.NoHandler, null, null);
         }
 
         var waiter = new TaskCompletionSource<CommandReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         var wait = timeout <= TimeSpan.Zero || timeout > _options.CommandTimeout ? _options.CommandTimeout : timeout;
-        _pending[command.Id] = new PendingCommand(null, responseType, DateTime.UtcNow + wait, waiter);
-        Dispatch(command, handlers);
+        Correlate(command, handlers, responseType, wait, waiter);
         return await waiter.Task;
     }
 
@@ -73,11 +72,28 @@ internal sealed partial class SessionGrain
 
     private PublishResult PublishEvent(InboundEnvelope envelope)
     {
+        if (envelope.Ack && _acks.TryGet(envelope.Id, out var first))
+        {
+            metrics.PublishDuplicate();
+            return new PublishResult(PublishStatus.Duplicate, first);
+        }
+
+        if (!_history.Accepts(envelope.Type))
+        {
+            return new PublishResult(PublishStatus.TooManyTypes, 0);
+        }
+
         var seq = ++_lastSeq;
-        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq), envelope.SenderConnectionId);
+        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq), envelope.SenderConnectionId,
+            envelope.Ack ? envelope.Id : null);
         _history.Add(stored);
+        if (envelope.Ack)
+        {
+            _acks.Add(envelope.Id, seq);
+        }
+
         metrics.HistoryBytes(ref _reportedHistoryBytes, _history.Bytes);
-        _dirty = true;
+        MarkDirty();
 
         foreach (var link in _gateways.Values)
         {
@@ -108,22 +124,40 @@ internal sealed partial class SessionGrain
 
         if (MessageTypes.ResponseTypeFor(envelope.Type) is { } responseType)
         {
-            _pending[envelope.Id] = new PendingCommand(envelope.SenderConnectionId, responseType, DateTime.UtcNow + _options.CommandTimeout);
+            Correlate(envelope, handlers, responseType, _options.CommandTimeout, null);
+        }
+        else
+        {
+            Dispatch(envelope.Payload, handlers);
         }
 
-        Dispatch(envelope, handlers);
         return new PublishResult(PublishStatus.Accepted, 0);
+    }
+
+    /// <summary>
+    /// Sends a command that waits for a response under a correlation id of the session's own (requesters' ids need
+    /// not be unique), remembering whom it went to: only they may answer it.
+    /// </summary>
+    private void Correlate(InboundEnvelope command, List<Member> handlers, string responseType, TimeSpan wait,
+        TaskCompletionSource<CommandReply>? waiter)
+    {
+        var correlationId = WireJson.NewId();
+        var requester = waiter is null ? command.SenderConnectionId : null;
+        _pending[correlationId] = new PendingCommand(requester, command.Id, responseType, DateTime.UtcNow + wait,
+            handlers.Select(m => m.Id).ToHashSet(StringComparer.Ordinal), waiter);
+        ScheduleTicks();
+        Dispatch(WireJson.WithId(command.Payload, correlationId), handlers);
     }
 
     /// <summary>The members that receive <paramref name="command"/> (contract section 4), never its sender.</summary>
     private List<Member> Handlers(InboundEnvelope command) =>
         [.. _roster.Values.Where(m => m.Id != command.SenderConnectionId && m.CanServe(command.Type))];
 
-    private void Dispatch(InboundEnvelope command, List<Member> handlers)
+    private void Dispatch(byte[] payload, List<Member> handlers)
     {
         foreach (var group in handlers.GroupBy(m => m.Gateway))
         {
-            Send(group.Key, new Delivery(DeliveryKind.Message, 0, command.Payload, [.. group.Select(m => m.Id)]));
+            Send(group.Key, new Delivery(DeliveryKind.Message, 0, payload, [.. group.Select(m => m.Id)]));
         }
     }
 
@@ -132,7 +166,7 @@ internal sealed partial class SessionGrain
         _history.Clear();
         metrics.HistoryBytes(ref _reportedHistoryBytes, 0);
         _clearedThroughSeq = _lastSeq;
-        _dirty = true;
+        MarkDirty();
 
         // Segments hold events from before the clear: only a snapshot leaves them behind.
         _snapshotDue = true;
@@ -140,17 +174,24 @@ internal sealed partial class SessionGrain
 
     private PublishResult PublishResponse(InboundEnvelope envelope)
     {
-        if (!_pending.TryGetValue(envelope.Id, out var pending)
-            || pending.ResponseType != envelope.Type
-            || pending.RequesterId == envelope.SenderConnectionId)
+        if (!_pending.TryGetValue(envelope.Id, out var pending) || pending.ResponseType != envelope.Type)
         {
+            metrics.ResponseDropped("unmatched");
+            return new PublishResult(PublishStatus.Dropped, 0);
+        }
+
+        if (!pending.DeliveredTo.Contains(envelope.SenderConnectionId))
+        {
+            // Someone the command never reached: a forged or stolen answer.
+            metrics.ResponseDropped("not-delivered");
             return new PublishResult(PublishStatus.Dropped, 0);
         }
 
         _pending.Remove(envelope.Id);
+        var payload = WireJson.WithId(envelope.Payload, pending.RequestId);
         if (pending.Waiter is { } waiter)
         {
-            waiter.TrySetResult(new CommandReply(CommandOutcome.Answered, envelope.Payload, envelope.SenderConnectionId));
+            waiter.TrySetResult(new CommandReply(CommandOutcome.Answered, payload, envelope.SenderConnectionId));
             return new PublishResult(PublishStatus.Accepted, 0);
         }
 
@@ -159,7 +200,7 @@ internal sealed partial class SessionGrain
             return new PublishResult(PublishStatus.Dropped, 0);
         }
 
-        Send(requester.Gateway, new Delivery(DeliveryKind.Message, 0, envelope.Payload, [requester.Id]));
+        Send(requester.Gateway, new Delivery(DeliveryKind.Message, 0, payload, [requester.Id]));
         return new PublishResult(PublishStatus.Accepted, 0);
     }
 
@@ -174,7 +215,7 @@ internal sealed partial class SessionGrain
             }
             else if (_roster.TryGetValue(pending.RequesterId!, out var requester))
             {
-                var payload = WireJson.Envelope(pending.ResponseType, id, SessionId, 0, static (w, _) =>
+                var payload = WireJson.Envelope(pending.ResponseType, pending.RequestId, SessionId, 0, static (w, _) =>
                 {
                     w.WriteBoolean("success", false);
                     w.WriteString("error", "timeout");
@@ -193,7 +234,7 @@ internal sealed partial class SessionGrain
             var targets = link.TargetsExcept(member.Id);
             if (!targets.IsEmpty)
             {
-                Send(link, new Delivery(DeliveryKind.Message, 0, payload, targets));
+                Send(link, new Delivery(DeliveryKind.Message, 0, payload, targets, _roster.Count));
             }
         }
     }

@@ -28,6 +28,7 @@ internal sealed partial class SessionGrain(
 
     /// <summary>Members that said Leave: a renewal sent before the Leave must not bring them back.</summary>
     private readonly RecentIds _left = new(1024);
+    private RecentAcks _acks = null!;
     private SessionHistory _history = null!;
     private HistoryLog _log = null!;
     private string _epoch = "";
@@ -41,6 +42,7 @@ internal sealed partial class SessionGrain(
     private long _reportedHistoryBytes;
     private string? _sessionId;
     private TimeSpan _tick;
+    private IGrainTimer? _timer;
     private DateTime _lastFlush;
 
     // Cached: GetPrimaryKeyString decodes the grain key into a new string on every call.
@@ -49,6 +51,7 @@ internal sealed partial class SessionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _history = new SessionHistory(_options.History);
+        _acks = new RecentAcks(_options.PublishAck, TimeProvider.System);
         _log = new HistoryLog(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SessionStorage.ProviderName), this.GetGrainId(), _options.History, logger);
         var saved = storage.State;
         if (storage.RecordExists)
@@ -75,6 +78,12 @@ internal sealed partial class SessionGrain(
             }
         }
 
+        // Acknowledged ids survive a move to another silo while their events are retained.
+        foreach (var item in _history.Snapshot().Where(e => e.AckId is not null))
+        {
+            _acks.Add(item.AckId!, item.Seq);
+        }
+
         if (!storage.RecordExists || saved.Open || string.IsNullOrEmpty(_epoch))
         {
             // A session that is new, or whose last activation died between flushes: events after the last
@@ -96,7 +105,6 @@ internal sealed partial class SessionGrain(
         _tick = TimeSpan.FromTicks(Math.Max(
             TimeSpan.FromMilliseconds(50).Ticks,
             Math.Min(Math.Min(_options.History.FlushInterval.Ticks, _options.CommandTimeout.Ticks / 4), TimeSpan.FromSeconds(1).Ticks)));
-        this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_tick, _tick) { KeepAlive = false });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -144,17 +152,23 @@ internal sealed partial class SessionGrain(
 
         if (request.LastSeq is not { } lastSeq)
         {
-            return Task.FromResult(new InitResult(_epoch, _lastSeq, null, null, []));
+            return Task.FromResult(new InitResult(_epoch, _lastSeq, null, null, _roster.Count));
         }
 
-        var reason = RecoveryRefusal(lastSeq, request.Epoch);
-        if (reason is not null)
+        var reason = Gap(lastSeq, request.Epoch);
+        return Task.FromResult(new InitResult(_epoch, _lastSeq, reason is null, reason, _roster.Count));
+    }
+
+    public Task<ReplayPage> ReadReplay(ReplayRequest request)
+    {
+        if (Gap(request.AfterSeq, request.Epoch) is { } gap)
         {
-            return Task.FromResult(new InitResult(_epoch, _lastSeq, false, reason, []));
+            return Task.FromResult(new ReplayPage([], request.AfterSeq, _lastSeq, gap));
         }
 
-        var (events, _) = _history.Query([], lastSeq, int.MaxValue);
-        return Task.FromResult(new InitResult(_epoch, _lastSeq, true, null, events));
+        var (events, through) = _history.Page(
+            request.AfterSeq, request.ConnectionId, Math.Max(1, request.MaxEvents), Math.Max(1, request.MaxBytes), _lastSeq);
+        return Task.FromResult(new ReplayPage(events, through, _lastSeq, null));
     }
 
     public Task Leave(string connectionId)
@@ -204,7 +218,7 @@ internal sealed partial class SessionGrain(
 
     /// <summary>
     /// Puts back, quietly, a member this activation does not know (the session lost its roster when its node
-    /// went away, or its gateway expired) and sends it, before anything newer, the events it missed. False
+    /// went away, or its gateway expired) and has its gateway replay, before anything newer, the events it missed. False
     /// when that cannot be exact (another epoch, a gap history no longer holds), when it said Leave, or when the
     /// roster is full.
     /// </summary>
@@ -213,6 +227,7 @@ internal sealed partial class SessionGrain(
         if (!string.Equals(subscription.Epoch, _epoch, StringComparison.Ordinal)
             || subscription.LastSeq > _lastSeq
             || subscription.LastSeq < _history.TrimmedThroughSeq
+            || subscription.LastSeq < _clearedThroughSeq
             || _left.Contains(subscription.Member.ConnectionId)
             || _roster.Count >= _options.MaxRosterSize)
         {
@@ -227,18 +242,12 @@ internal sealed partial class SessionGrain(
             AnnounceMember(MessageTypes.MemberJoined, _roster[id]);
         }
 
-        var (missed, _) = _history.Query([], subscription.LastSeq, int.MaxValue);
-        foreach (var item in missed)
+        // What was stamped while it was not in the roster reached nobody on its behalf: its gateway reads it from
+        // history at the socket's pace (however much it is), before anything newer, which queues behind this.
+        if (_lastSeq > subscription.LastSeq)
         {
-            if (!string.Equals(item.Sender, id, StringComparison.Ordinal))
-            {
-                Send(link, new Delivery(DeliveryKind.Event, item.Seq, item.Payload, [id]));
-            }
-        }
-
-        if (missed.Length > 0)
-        {
-            LogRejoinReplay(SessionId, id, missed.Length);
+            Send(link, new Delivery(DeliveryKind.Rewind, subscription.LastSeq, [], [id]));
+            LogRejoinReplay(SessionId, id, _lastSeq - subscription.LastSeq);
         }
 
         return true;
@@ -256,19 +265,28 @@ internal sealed partial class SessionGrain(
     public Task<ImmutableArray<MemberInfo>> GetRoster() =>
         Task.FromResult(_roster.Values.OrderBy(m => m.Info.ConnectedAt).Select(m => m.Snapshot()).ToImmutableArray());
 
-    private string? RecoveryRefusal(long lastSeq, string? epoch)
+    /// <summary>
+    /// Why the events after <paramref name="afterSeq"/> (of <paramref name="epoch"/>) are not all in history, or null
+    /// when they are: a replay from there is exact.
+    /// </summary>
+    private string? Gap(long afterSeq, string? epoch)
     {
         if (!string.Equals(epoch, _epoch, StringComparison.Ordinal))
         {
-            return "epoch-mismatch";
+            return RecoveryReasons.EpochMismatch;
         }
 
-        if (lastSeq > _lastSeq)
+        if (afterSeq > _lastSeq || afterSeq < 0)
         {
-            return "unknown-seq";
+            return RecoveryReasons.UnknownSeq;
         }
 
-        return lastSeq < _history.TrimmedThroughSeq ? "history-truncated" : null;
+        if (afterSeq < _clearedThroughSeq)
+        {
+            return RecoveryReasons.Cleared;
+        }
+
+        return afterSeq < _history.TrimmedThroughSeq ? RecoveryReasons.HistoryTruncated : null;
     }
 
     private GatewayLink Link(string gatewayId, ISessionObserver observer)
@@ -281,6 +299,7 @@ internal sealed partial class SessionGrain(
 
         link.Observer = observer;
         link.LastRenewed = DateTime.UtcNow;
+        ScheduleTicks();
         return link;
     }
 
@@ -316,8 +335,8 @@ internal sealed partial class SessionGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} activated: epoch {Epoch}, lastSeq {LastSeq}, {Count} events in history")]
     private partial void LogActivated(string sessionId, string epoch, long lastSeq, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; replaying {Count} events it missed")]
-    private partial void LogRejoinReplay(string sessionId, string connectionId, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: {ConnectionId} rejoined from its gateway's renewal; its gateway replays the {Count} events stamped since it last queued one")]
+    private partial void LogRejoinReplay(string sessionId, string connectionId, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: the final state write failed; its next activation starts a new epoch")]
     private partial void LogFinalWriteFailed(Exception ex, string sessionId);

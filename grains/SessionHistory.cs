@@ -48,10 +48,64 @@ internal sealed class SessionHistory(HistoryOptions options)
         Count = 0;
     }
 
+    /// <summary>
+    /// True when an event of <paramref name="type"/> may be added: its type is held already, or fewer than
+    /// <see cref="HistoryOptions.MaxTypes"/> types are. The cap keeps every lookup's merge across types small.
+    /// </summary>
+    public bool Accepts(string type) => _byType.ContainsKey(type) || _byType.Count < options.MaxTypes;
+
     /// <summary>Events matching the query, merged across types in <c>seq</c> order.</summary>
     public (ImmutableArray<StoredEvent> Events, bool HasMore) Query(IReadOnlyCollection<string> types, long afterSeq, int limit)
     {
-        var cursors = new List<(EventRing Ring, int Index)>();
+        var result = ImmutableArray.CreateBuilder<StoredEvent>();
+        foreach (var item in Ascending(types, afterSeq))
+        {
+            if (result.Count == limit)
+            {
+                return (result.ToImmutable(), true);
+            }
+
+            result.Add(item);
+        }
+
+        return (result.ToImmutable(), false);
+    }
+
+    /// <summary>
+    /// The next page of a replay cursor standing at <paramref name="afterSeq"/>: events not sent by
+    /// <paramref name="exclude"/>, at most <paramref name="maxEvents"/> and <paramref name="maxBytes"/> (one at least),
+    /// and the <c>seq</c> through which the page covers history (the newest <c>seq</c> when nothing was left out).
+    /// </summary>
+    public (ImmutableArray<StoredEvent> Events, long ThroughSeq) Page(long afterSeq, string? exclude, int maxEvents, long maxBytes, long lastSeq)
+    {
+        var result = ImmutableArray.CreateBuilder<StoredEvent>();
+        long bytes = 0;
+        foreach (var item in Ascending([], afterSeq))
+        {
+            if (string.Equals(item.Sender, exclude, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (result.Count >= maxEvents || (result.Count > 0 && bytes + item.Payload.Length > maxBytes))
+            {
+                return (result.ToImmutable(), item.Seq - 1);
+            }
+
+            result.Add(item);
+            bytes += item.Payload.Length;
+        }
+
+        return (result.ToImmutable(), lastSeq);
+    }
+
+    /// <summary>
+    /// Matching events after <paramref name="afterSeq"/> in <c>seq</c> order: a k-way merge of the types' rings by a
+    /// priority queue, so each event costs log(types), not types.
+    /// </summary>
+    private IEnumerable<StoredEvent> Ascending(IReadOnlyCollection<string> types, long afterSeq)
+    {
+        var heads = new PriorityQueue<(EventRing Ring, int Index), long>();
         foreach (var (type, ring) in _byType)
         {
             if (types.Count > 0 && !types.Contains(type))
@@ -62,40 +116,19 @@ internal sealed class SessionHistory(HistoryOptions options)
             var index = ring.FirstAfter(afterSeq);
             if (index < ring.Count)
             {
-                cursors.Add((ring, index));
+                heads.Enqueue((ring, index), ring[index].Seq);
             }
         }
 
-        var result = ImmutableArray.CreateBuilder<StoredEvent>();
-        while (cursors.Count > 0)
+        while (heads.TryDequeue(out var head, out _))
         {
-            var best = 0;
-            for (var i = 1; i < cursors.Count; i++)
+            var (ring, index) = head;
+            yield return ring[index];
+            if (index + 1 < ring.Count)
             {
-                if (cursors[i].Ring[cursors[i].Index].Seq < cursors[best].Ring[cursors[best].Index].Seq)
-                {
-                    best = i;
-                }
-            }
-
-            if (result.Count == limit)
-            {
-                return (result.ToImmutable(), true);
-            }
-
-            var (bestRing, bestIndex) = cursors[best];
-            result.Add(bestRing[bestIndex]);
-            if (bestIndex + 1 < bestRing.Count)
-            {
-                cursors[best] = (bestRing, bestIndex + 1);
-            }
-            else
-            {
-                cursors.RemoveAt(best);
+                heads.Enqueue((ring, index + 1), ring[index + 1].Seq);
             }
         }
-
-        return (result.ToImmutable(), false);
     }
 
     /// <summary>
@@ -104,7 +137,7 @@ internal sealed class SessionHistory(HistoryOptions options)
     /// </summary>
     public (ImmutableArray<StoredEvent> Events, bool HasMore) QueryNewest(IReadOnlyCollection<string> types, long afterSeq, int limit)
     {
-        var cursors = new List<(EventRing Ring, int Index, int Floor)>();
+        var heads = new PriorityQueue<(EventRing Ring, int Index, int Floor), long>();
         foreach (var (type, ring) in _byType)
         {
             if (types.Count > 0 && !types.Contains(type))
@@ -115,37 +148,24 @@ internal sealed class SessionHistory(HistoryOptions options)
             var floor = ring.FirstAfter(afterSeq);
             if (floor < ring.Count)
             {
-                cursors.Add((ring, ring.Count - 1, floor));
+                heads.Enqueue((ring, ring.Count - 1, floor), -ring[ring.Count - 1].Seq);
             }
         }
 
         var result = new List<StoredEvent>();
-        while (cursors.Count > 0)
+        while (heads.TryDequeue(out var head, out _))
         {
-            var best = 0;
-            for (var i = 1; i < cursors.Count; i++)
-            {
-                if (cursors[i].Ring[cursors[i].Index].Seq > cursors[best].Ring[cursors[best].Index].Seq)
-                {
-                    best = i;
-                }
-            }
-
             if (result.Count == limit)
             {
                 result.Reverse();
                 return ([.. result], true);
             }
 
-            var (ring, index, floor) = cursors[best];
+            var (ring, index, floor) = head;
             result.Add(ring[index]);
             if (index > floor)
             {
-                cursors[best] = (ring, index - 1, floor);
-            }
-            else
-            {
-                cursors.RemoveAt(best);
+                heads.Enqueue((ring, index - 1, floor), -ring[index - 1].Seq);
             }
         }
 

@@ -16,6 +16,19 @@ public sealed class SessionOptions
 
     /// <summary><c>Relay:Cluster:*</c>.</summary>
     public ClusterOptions Cluster { get; set; } = new();
+
+    /// <summary><c>Relay:PublishAck:*</c>.</summary>
+    public PublishAckOptions PublishAck { get; set; } = new();
+}
+
+/// <summary>How long a session remembers the ids of <c>"ack": true</c> events, to recognize resends (contract section 3).</summary>
+public sealed class PublishAckOptions
+{
+    /// <summary><c>Relay:PublishAck:RememberIds</c>: the newest this many acknowledged ids are always remembered.</summary>
+    public int RememberIds { get; set; } = 10_000;
+
+    /// <summary><c>Relay:PublishAck:RememberFor</c>: ids acknowledged more recently than this are remembered too.</summary>
+    public TimeSpan RememberFor { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Bounds of a session's event history (contract section 5).</summary>
@@ -23,6 +36,12 @@ public sealed class HistoryOptions
 {
     /// <summary><c>Relay:History:PerType</c>: events kept per type.</summary>
     public int PerType { get; set; } = 1000;
+
+    /// <summary>
+    /// <c>Relay:History:MaxTypes</c>: distinct event types one session holds. An event of a new type beyond it is
+    /// refused (<c>error</c> <c>too-many-types</c>), so no client can make history lookups slow by inventing types.
+    /// </summary>
+    public int MaxTypes { get; set; } = 256;
 
     /// <summary><c>Relay:History:MaxBytes</c>: total payload bytes kept per session; oldest go first.</summary>
     public long MaxBytes { get; set; } = 8 * 1024 * 1024;

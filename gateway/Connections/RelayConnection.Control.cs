@@ -7,6 +7,8 @@ namespace RapidTriage.Gateway.Connections;
 
 internal sealed partial class RelayConnection
 {
+    /// <summary>The <c>error</c> code of a <c>connection-init</c> whose roster fields are over their limits.</summary>
+    private const string InvalidInit = "invalid-init";
     private const int MaxHistoryPage = 1000;
     private const int DefaultHistoryPage = 100;
 
@@ -23,12 +25,22 @@ internal sealed partial class RelayConnection
     {
         var data = parsed.Data;
         var capabilities = ReadStrings(data, "capabilities");
+        var clientType = ReadString(data, "clientType");
+        var version = ReadString(data, "version");
+        var tabId = ReadString(data, "tabId");
+        var userAgent = ReadString(data, "userAgent");
+        if (InitRefusal(capabilities, ("clientType", clientType), ("version", version), ("tabId", tabId), ("userAgent", userAgent)) is { } refusal)
+        {
+            SendError(new FrameError(InvalidInit, refusal, parsed.Id));
+            return;
+        }
+
         Member = Member with
         {
-            ClientType = ReadString(data, "clientType") ?? Member.ClientType,
-            Version = ReadString(data, "version") ?? Member.Version,
-            TabId = ReadString(data, "tabId") ?? Member.TabId,
-            UserAgent = ReadString(data, "userAgent") ?? Member.UserAgent,
+            ClientType = clientType ?? Member.ClientType,
+            Version = version ?? Member.Version,
+            TabId = tabId ?? Member.TabId,
+            UserAgent = userAgent ?? Member.UserAgent,
             Capabilities = capabilities ?? Member.Capabilities,
             LastSeen = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
@@ -36,64 +48,64 @@ internal sealed partial class RelayConnection
         long? lastSeq = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("lastSeq", out var seq)
             && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var value) ? value : null;
         var epoch = ReadString(data, "epoch");
-        var lateRecovery = false;
-        if (lastSeq is { } asked)
-        {
-            lock (_gate)
-            {
-                if (!_holding)
-                {
-                    // Frames were already released (a slow init, or a second one). The replay can still come
-                    // first if no event newer than the client's lastSeq went out: hold again and recover.
-                    lateRecovery = _lastEventSeq > asked;
-                    _holding = !lateRecovery;
-                }
-            }
-        }
 
+        // From here until the session answers, the hold does not end, whatever the grace period says: live events
+        // must not overtake the replay this init may ask for.
+        var asked = _delivery.BeginInit(lastSeq);
         InitResult result;
         try
         {
-            result = await _session.Init(new InitRequest(Member, lateRecovery ? null : lastSeq, epoch), _services.Fanout.Reference);
+            result = await _session.Init(new InitRequest(Member, asked, epoch), _services.Fanout.Reference);
         }
         catch (Exception ex)
         {
+            _delivery.InitFailed();
             LogPublishFailed(ex, SessionId, ConnectionId);
             SendError(new FrameError(ErrorCodes.Unavailable, "The session is unavailable right now; send connection-init again.", parsed.Id));
             return;
         }
 
-        var recovered = lateRecovery ? false : result.Recovered;
-        var replayed = result.Recovered == true && !lateRecovery;
-        var reason = lateRecovery ? "late-init: send connection-init with lastSeq as the first message" : result.Reason;
-        ReleaseHeld(() =>
+        if (result.RosterSize > 0)
         {
-            EnqueueLocked(new Outbound(Ack(result.Epoch, result.LastSeq, recovered, reason), 0), isEvent: false);
-            AckedLocked(result.Epoch, result.LastSeq, replayed);
-            if (replayed)
-            {
-                foreach (var item in result.Replay)
-                {
-                    EnqueueLocked(new Outbound(item.Payload, item.Seq), isEvent: true);
-                }
-            }
-        });
+            Volatile.Write(ref _rosterSize, result.RosterSize);
+        }
+
+        _delivery.CompleteInit(result, lastSeq is not null, (recovered, reason) => Ack(result.Epoch, result.LastSeq, recovered, reason));
     }
 
-    private async Task HandleHeartbeatAsync(ParsedFrame parsed)
+    /// <summary>Why a <c>connection-init</c>'s roster fields are refused (too long, too many), or null.</summary>
+    private string? InitRefusal(ImmutableArray<string>? capabilities, params (string Name, string? Value)[] fields)
     {
-        int connections;
-        try
+        var limits = _services.Options.Limits;
+        foreach (var (name, text) in fields)
         {
-            connections = (await _session.GetRoster()).Length;
-        }
-        catch (Exception ex)
-        {
-            LogPublishFailed(ex, SessionId, ConnectionId);
-            connections = -1;
+            if (text is { Length: var length } && length > limits.MaxInitFieldLength)
+            {
+                return $"connection-init: {name} is {length} characters; at most {limits.MaxInitFieldLength}.";
+            }
         }
 
-        Send(ServerFrames.Heartbeat(SessionId, parsed.Id, _services.Identity.UptimeMs, connections));
+        if (capabilities is { } list)
+        {
+            if (list.Length > limits.MaxCapabilities)
+            {
+                return $"connection-init: {list.Length} capabilities; at most {limits.MaxCapabilities}.";
+            }
+
+            if (list.FirstOrDefault(c => c.Length > limits.MaxInitFieldLength) is { } tooLong)
+            {
+                return $"connection-init: a capability is {tooLong.Length} characters; at most {limits.MaxInitFieldLength}.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Answered from the roster size this connection last heard of, not by asking the session.</summary>
+    private Task HandleHeartbeatAsync(ParsedFrame parsed)
+    {
+        Send(ServerFrames.Heartbeat(SessionId, parsed.Id, _services.Identity.UptimeMs, Volatile.Read(ref _rosterSize)));
+        return Task.CompletedTask;
     }
 
     private async Task HandleHistoryAsync(ParsedFrame parsed)
@@ -132,7 +144,7 @@ internal sealed partial class RelayConnection
         // A local connection that needed no token does not start to expire because it showed one.
         if (_tokenBound)
         {
-            ScheduleTokenExpiry(check.ExpiresAt);
+            _tokenExpiry.Schedule(check.ExpiresAt);
         }
 
         Send(ServerFrames.AuthRefreshAck(SessionId, parsed.Id, check.ExpiresAt));

@@ -87,10 +87,7 @@ internal sealed partial class RelayConnection
                 var translated = _dialect.Inbound(frame);
                 if (translated.Reply is { } reply)
                 {
-                    lock (_gate)
-                    {
-                        EnqueueLocked(new Outbound(reply, 0, Translated: true), isEvent: false);
-                    }
+                    _delivery.Control(reply, translated: true);
                 }
 
                 frame = translated.Envelope;
@@ -130,7 +127,7 @@ internal sealed partial class RelayConnection
         if (parsed.Type != MessageTypes.ConnectionInit)
         {
             // Any other first message means the client is not about to ask for a recovery.
-            ReleaseHeld(null);
+            _delivery.OtherMessage();
         }
 
         if (parsed.IsControl)
@@ -214,7 +211,8 @@ internal sealed partial class RelayConnection
         return [.. results];
     }
 
-    private InboundEnvelope Envelope(ParsedFrame parsed) => new(parsed.Kind, parsed.Type, parsed.Id, ConnectionId, parsed.Payload!);
+    private InboundEnvelope Envelope(ParsedFrame parsed) => new(parsed.Kind, parsed.Type, parsed.Id, ConnectionId, parsed.Payload!,
+        parsed.Kind == EnvelopeKind.Event && PublishAcks.Requested(parsed.Payload));
 
     private void Answer(ParsedFrame parsed, PublishResult result)
     {
@@ -228,6 +226,13 @@ internal sealed partial class RelayConnection
                 break;
             case PublishStatus.NotMember:
                 SendError(new FrameError(ErrorCodes.Unavailable, "This connection is not in the session's roster; reconnect.", parsed.Id));
+                break;
+            case PublishStatus.Accepted or PublishStatus.Duplicate when parsed.Kind == EnvelopeKind.Event && PublishAcks.Requested(parsed.Payload):
+                Send(PublishAcks.Frame(SessionId, parsed.Id, result.Seq));
+                break;
+            case PublishStatus.TooManyTypes:
+                SendError(new FrameError(PublishAcks.TooManyTypes,
+                    $"This session already holds the most event types it keeps (Relay:History:MaxTypes); \"{parsed.Type}\" was not relayed.", parsed.Id));
                 break;
             default:
                 break;

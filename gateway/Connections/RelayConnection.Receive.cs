@@ -104,10 +104,17 @@ internal sealed partial class RelayConnection
         }
     }
 
-    /// <summary>The rate limit, judged as frames arrive: a frame over it becomes its error (or the 1008 close).</summary>
+    /// <summary>
+    /// The rate limits, judged as frames arrive: messages per second and bytes per second, so neither many small
+    /// frames nor a few large ones let one connection crowd out the others. A frame over either becomes its error
+    /// (or, when the connection keeps exceeding them, the 1008 close).
+    /// </summary>
     private Inbound Admit(byte[] frame, int length)
     {
-        if (_bucket.TryTake())
+        var limits = _services.Options.RateLimit;
+        var overMessages = !_bucket.TryTake();
+        var overBytes = !overMessages && !_byteBucket.TryTake(length);
+        if (!overMessages && !overBytes)
         {
             return Inbound.Frame(frame, length);
         }
@@ -115,13 +122,14 @@ internal sealed partial class RelayConnection
         _services.Metrics.RateLimited();
         var refId = EnvelopeParser.PeekId(frame.AsSpan(0, length));
         ReleaseBuffer(frame);
-        if (_bucket.LimitedFor >= _services.Options.RateLimit.CloseAfter)
+        if (_bucket.LimitedFor >= limits.CloseAfter || _byteBucket.LimitedFor >= limits.CloseAfter)
         {
             return Inbound.Close(CloseCodes.PolicyViolation, "rate limit exceeded for too long");
         }
 
-        return Inbound.Refusal(new FrameError(ErrorCodes.RateLimited,
-            $"Over the rate limit ({_services.Options.RateLimit.PermitsPerSecond}/s, burst {_services.Options.RateLimit.Burst}); message not relayed.",
+        return Inbound.Refusal(new FrameError(ErrorCodes.RateLimited, overMessages
+            ? $"Over the rate limit ({limits.PermitsPerSecond}/s, burst {limits.Burst}); message not relayed."
+            : $"Over the byte rate limit ({limits.BytesPerSecond} bytes/s, burst {limits.BurstBytes} bytes); message not relayed.",
             refId));
     }
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Operations;
 
@@ -9,7 +8,7 @@ namespace RapidTriage.Gateway.Connections;
 
 /// <summary>
 /// One client socket for its whole life: a receive loop that validates and publishes, and a send loop
-/// that is the socket's only writer, fed by a byte-bounded queue.
+/// that is the socket's only writer, fed by the queue its <see cref="DeliveryState"/> keeps.
 /// </summary>
 internal sealed partial class RelayConnection : IDisposable
 {
@@ -19,15 +18,17 @@ internal sealed partial class RelayConnection : IDisposable
     private readonly ConnectionServices _services;
     private readonly ILogger _logger;
     private readonly ISessionGrain _session;
-    private readonly Channel<Outbound> _queue = Channel.CreateUnbounded<Outbound>(new() { SingleReader = true });
+    private readonly DeliveryState _delivery;
     private readonly CancellationTokenSource _abort = new();
     private readonly TokenBucket _bucket;
+    private readonly TokenBucket _byteBucket;
     private readonly Lock _gate = new();
     private readonly bool _tokenBound;
     private readonly IWireDialect? _dialect;
-    private CancellationTokenSource? _tokenExpiry;
+    private readonly ExpiryTimer _tokenExpiry;
     private (int Code, string Reason)? _close;
     private volatile bool _discardQueued;
+    private int _rosterSize;
 
     public RelayConnection(
         WebSocket socket, ConnectionServices services, ConnectionRole role, string sessionId, DateTimeOffset? tokenExpiresAt, IWireDialect? dialect = null)
@@ -39,13 +40,20 @@ internal sealed partial class RelayConnection : IDisposable
         SessionId = sessionId;
         ConnectionId = "c_" + Guid.NewGuid().ToString("N")[..16];
         _session = services.Grains.GetGrain<ISessionGrain>(sessionId);
-        _bucket = new TokenBucket(services.Options.RateLimit.PermitsPerSecond, services.Options.RateLimit.Burst);
+        var time = TimeProvider.System;
+        _bucket = new TokenBucket(services.Options.RateLimit.PermitsPerSecond, services.Options.RateLimit.Burst, time);
+        _byteBucket = new TokenBucket(services.Options.RateLimit.BytesPerSecond, services.Options.RateLimit.BurstBytes, time);
+        _delivery = new DeliveryState(new DeliveryLimits(services.Options.SendQueueBytes, services.Options.InitGracePeriod), time,
+            (epoch, afterSeq, maxEvents, maxBytes, cancellationToken) =>
+                _session.ReadReplay(new ReplayRequest(ConnectionId, epoch, afterSeq, maxEvents, maxBytes)).WaitAsync(cancellationToken),
+            CloseForDelivery);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Member = new MemberInfo(ConnectionId, role, services.Identity.GatewayId, now, null,
             role == ConnectionRole.Extension ? [.. Capabilities.AllCapture] : ImmutableArray<string>.Empty,
             null, null, null, now);
         _tokenBound = tokenExpiresAt is not null;
-        ScheduleTokenExpiry(tokenExpiresAt);
+        _tokenExpiry = new ExpiryTimer(time, () => RequestClose(CloseCodes.TokenExpired, "token expired", discardQueued: true));
+        _tokenExpiry.Schedule(tokenExpiresAt);
     }
 
     public string ConnectionId { get; }
@@ -68,7 +76,6 @@ internal sealed partial class RelayConnection : IDisposable
         try
         {
             JoinResult join;
-            HoldUntilAck();
             try
             {
                 join = await _session.Join(Member, _services.Fanout.Reference);
@@ -86,13 +93,8 @@ internal sealed partial class RelayConnection : IDisposable
                 return;
             }
 
-            lock (_gate)
-            {
-                EnqueueLocked(new Outbound(Ack(join.Epoch, join.LastSeq), 0), isEvent: false);
-                AckedLocked(join.Epoch, join.LastSeq, replayed: false);
-            }
-
-            StartHolding();
+            _rosterSize = join.RosterSize;
+            _delivery.Opened(Ack(join.Epoch, join.LastSeq), join.Epoch, join.LastSeq);
             LogOpened(SessionId, ConnectionId, Member.Role);
 
             var sending = SendLoopAsync();
@@ -138,7 +140,7 @@ internal sealed partial class RelayConnection : IDisposable
         }
 
         _discardQueued = discardQueued;
-        _queue.Writer.TryComplete();
+        _delivery.Complete();
         try
         {
             _abort.CancelAfter(_services.Options.CloseTimeout);
@@ -151,8 +153,8 @@ internal sealed partial class RelayConnection : IDisposable
     public void Dispose()
     {
         _abort.Dispose();
-        _tokenExpiry?.Dispose();
-        _graceTimer?.Dispose();
+        _tokenExpiry.Dispose();
+        _delivery.Dispose();
     }
 
     private async Task LeaveAsync()
@@ -179,21 +181,6 @@ internal sealed partial class RelayConnection : IDisposable
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
         }
-    }
-
-    private void ScheduleTokenExpiry(DateTimeOffset? expiresAt)
-    {
-        _tokenExpiry?.Dispose();
-        _tokenExpiry = null;
-        if (expiresAt is not { } at || at == DateTimeOffset.MaxValue)
-        {
-            return;
-        }
-
-        var due = at - DateTimeOffset.UtcNow;
-        _tokenExpiry = new CancellationTokenSource(due < TimeSpan.Zero ? TimeSpan.Zero : due > TimeSpan.FromDays(24) ? TimeSpan.FromDays(24) : due);
-        _tokenExpiry.Token.Register(static state =>
-            ((RelayConnection)state!).RequestClose(CloseCodes.TokenExpired, "token expired", discardQueued: true), this);
     }
 
     private static string TrimReason(string reason)

@@ -1,32 +1,45 @@
-using System.Diagnostics;
-
 namespace RapidTriage.Gateway.Connections;
 
 /// <summary>
-/// A per-connection token bucket: <c>permitsPerSecond</c> refill, <c>burst</c> capacity. Also tracks how
-/// long the connection has kept exceeding it, for the 1008 close. Used by one receive loop only.
+/// A per-connection token bucket: <c>perSecond</c> refill, <c>burst</c> capacity, in messages or in bytes. Also
+/// tracks how long the connection has kept exceeding it, for the 1008 close. Used by one receive loop only.
 /// </summary>
-internal sealed class TokenBucket(double permitsPerSecond, int burst)
+internal sealed class TokenBucket
 {
-    private double _tokens = burst;
-    private long _lastRefill = Stopwatch.GetTimestamp();
+    private readonly double _perSecond;
+    private readonly double _burst;
+    private readonly TimeProvider _time;
+    private double _tokens;
+    private long _lastRefill;
     private long _streakStart;
     private long _lastLimited;
 
-    /// <summary>Takes a permit; false when the connection is over its rate.</summary>
-    public bool TryTake()
+    public TokenBucket(double perSecond, double burst, TimeProvider time)
     {
-        var now = Stopwatch.GetTimestamp();
-        _tokens = Math.Min(burst, _tokens + (Stopwatch.GetElapsedTime(_lastRefill, now).TotalSeconds * permitsPerSecond));
+        _perSecond = perSecond;
+        _burst = burst;
+        _time = time;
+        _tokens = burst;
+        _lastRefill = time.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Takes <paramref name="amount"/> tokens; false when the connection is over its rate. An amount larger than the
+    /// whole burst passes when the bucket is full and leaves it in debt, so a big frame is slowed, never barred.
+    /// </summary>
+    public bool TryTake(double amount = 1)
+    {
+        var now = _time.GetTimestamp();
+        _tokens = Math.Min(_burst, _tokens + (_time.GetElapsedTime(_lastRefill, now).TotalSeconds * _perSecond));
         _lastRefill = now;
-        if (_tokens >= 1)
+        if (_tokens >= Math.Min(amount, _burst))
         {
-            _tokens -= 1;
+            _tokens -= amount;
             return true;
         }
 
         // A streak of refusals ends after a quiet second without one.
-        if (_lastLimited == 0 || Stopwatch.GetElapsedTime(_lastLimited, now) > TimeSpan.FromSeconds(1))
+        if (_lastLimited == 0 || _time.GetElapsedTime(_lastLimited, now) > TimeSpan.FromSeconds(1))
         {
             _streakStart = now;
         }
@@ -36,5 +49,5 @@ internal sealed class TokenBucket(double permitsPerSecond, int burst)
     }
 
     /// <summary>How long the current streak of refusals has lasted.</summary>
-    public TimeSpan LimitedFor => _lastLimited == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_streakStart, _lastLimited);
+    public TimeSpan LimitedFor => _lastLimited == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_streakStart, _lastLimited);
 }

@@ -26,6 +26,7 @@ internal sealed class RelayMetrics
         MessageTypes.HistoryRequest, MessageTypes.HistoryResponse, MessageTypes.AuthRefresh, MessageTypes.AuthRefreshAck,
         MessageTypes.Error, MessageTypes.ScreenshotRequest, MessageTypes.ScreenshotResponse, MessageTypes.ClearLogs,
         MessageTypes.ClearLogsAck, MessageTypes.MemberJoined, MessageTypes.MemberUpdated, MessageTypes.MemberLeft,
+        MessageTypes.PublishAck,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<int> KnownCloseCodes = new[]

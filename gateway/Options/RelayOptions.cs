@@ -81,6 +81,12 @@ public sealed class RateLimitOptions
 
     public int Burst { get; set; } = 200;
 
+    /// <summary>Inbound frame bytes per second per connection, beside the message rate.</summary>
+    public double BytesPerSecond { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Inbound bytes a connection may send at once above <see cref="BytesPerSecond"/>.</summary>
+    public long BurstBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>A connection still over its rate after this long is closed with 1008.</summary>
     public TimeSpan CloseAfter { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -159,6 +165,15 @@ public sealed class LimitOptions
     /// unlimited in local mode (every client is loopback), 100 in hosted mode. 0 means unlimited.
     /// </summary>
     public int? ConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// Longest <c>clientType</c>, <c>version</c>, <c>tabId</c>, <c>userAgent</c> and capability name a
+    /// <c>connection-init</c> may give (characters); a longer one is refused with <c>invalid-init</c>.
+    /// </summary>
+    public int MaxInitFieldLength { get; set; } = 512;
+
+    /// <summary>Most capabilities a <c>connection-init</c> may declare; more is refused with <c>invalid-init</c>.</summary>
+    public int MaxCapabilities { get; set; } = 32;
 
     /// <summary>A client that has not sent its whole upgrade request within this is dropped (slowloris).</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);

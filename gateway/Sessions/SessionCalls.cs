@@ -30,7 +30,10 @@ internal sealed class SessionCalls(EnvelopeParser parser, IGrainFactory grains)
 
         var result = await grains.GetGrain<ISessionGrain>(sessionId)
             .Post(new InboundEnvelope(parsed.Kind, parsed.Type, parsed.Id, callerId, parsed.Payload!));
-        return new PostOutcome(result.Seq, null);
+        return result.Status == PublishStatus.TooManyTypes
+            ? new PostOutcome(0, new FrameError(Connections.PublishAcks.TooManyTypes,
+                $"This session already holds the most event types it keeps (Relay:History:MaxTypes); \"{parsed.Type}\" was not stored.", parsed.Id))
+            : new PostOutcome(result.Seq, null);
     }
 
     /// <summary>

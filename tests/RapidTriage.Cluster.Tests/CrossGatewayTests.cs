@@ -43,16 +43,18 @@ public sealed class CrossGatewayTests(AzuriteFixture fixture)
         // A command from B is served on A and answered back to B; then the other way round.
         await tunnel.SendAsync(new { type = "screenshot-request", id = "shot-b", data = new { format = "png" } });
         var requestAtA = await extension.ReceiveTypeAsync("screenshot-request");
-        Assert.Equal("shot-b", Id(requestAtA));
-        await extension.SendAsync(new { type = "screenshot-response", id = "shot-b", data = new { success = true, base64 = "AAAA" } });
+        Assert.Equal(tunnel.ConnectionId, requestAtA["metadata"]!["connectionId"]!.GetValue<string>());
+
+        // The handler answers with the id it received (the session's correlation id); the requester gets its own back.
+        await extension.SendAsync(new { type = "screenshot-response", id = Id(requestAtA), data = new { success = true, base64 = "AAAA" } });
         var responseAtB = await tunnel.ReceiveTypeAsync("screenshot-response");
         Assert.Equal("shot-b", Id(responseAtB));
         Assert.True(responseAtB["data"]!["success"]!.GetValue<bool>());
 
         await extension.SendAsync(new { type = "screenshot-request", id = "shot-a", data = new { format = "png" } });
         var requestAtB = await tunnel.ReceiveTypeAsync("screenshot-request");
-        Assert.Equal("shot-a", Id(requestAtB));
-        await tunnel.SendAsync(new { type = "screenshot-response", id = "shot-a", data = new { success = true, base64 = "BBBB" } });
+        Assert.Equal(extension.ConnectionId, requestAtB["metadata"]!["connectionId"]!.GetValue<string>());
+        await tunnel.SendAsync(new { type = "screenshot-response", id = Id(requestAtB), data = new { success = true, base64 = "BBBB" } });
         var responseAtA = await extension.ReceiveTypeAsync("screenshot-response");
         Assert.Equal("shot-a", Id(responseAtA));
         Assert.Equal("BBBB", responseAtA["data"]!["base64"]!.GetValue<string>());

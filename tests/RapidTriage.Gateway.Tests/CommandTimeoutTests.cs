@@ -19,10 +19,10 @@ public sealed class CommandTimeoutTests(TunedRelayFixture fixture)
         var clock = Stopwatch.StartNew();
 
         await requester.SendAsync(new { type = "screenshot-request", id = "slow-1", data = new { format = "png" } });
-        await extension.ReceiveTypeAsync("screenshot-request");
+        var asked = (await extension.ReceiveTypeAsync("screenshot-request")).Id();
         var response = await requester.ReceiveTypeAsync("screenshot-response", TimeSpan.FromSeconds(10));
         var elapsed = clock.Elapsed;
-        await extension.SendAsync(new { type = "screenshot-response", id = "slow-1", data = new { success = true } });
+        await extension.SendAsync(new { type = "screenshot-response", id = asked, data = new { success = true } });
 
         Assert.Equal("slow-1", response.Id());
         Assert.False(response["data"]!["success"]!.GetValue<bool>());
@@ -40,8 +40,8 @@ public sealed class CommandTimeoutTests(TunedRelayFixture fixture)
         await using var extension = await Server.ConnectAsync(Endpoints.Extension, session);
 
         await requester.SendAsync(new { type = "screenshot-request", id = "quick-1", data = new { } });
-        await extension.ReceiveTypeAsync("screenshot-request");
-        await extension.SendAsync(new { type = "screenshot-response", id = "quick-1", data = new { success = true } });
+        var asked = (await extension.ReceiveTypeAsync("screenshot-request")).Id();
+        await extension.SendAsync(new { type = "screenshot-response", id = asked, data = new { success = true } });
 
         Assert.True((await requester.ReceiveTypeAsync("screenshot-response"))["data"]!["success"]!.GetValue<bool>());
         Assert.DoesNotContain(await requester.DrainAsync(TunedRelayFixture.CommandTimeout * 1.5), f => f.Type() == "screenshot-response");

@@ -222,10 +222,11 @@ public sealed class EnvelopeValidationTests(RelayFixture fixture)
         await sender.SendAsync(new { type = "screenshot-request", id = "cmd", data = new { } });
         await sender.SendAsync(new { type = "my-custom-event", id = "e3", data = new { } });
 
+        // The command reaches its handler under the session's correlation id, not "cmd".
         var frames = (await receiver.DrainAsync(Quiet)).Where(f => !f.IsPresence()).ToList();
-        Assert.Equal(["e1", "e2", "cmd", "e3"], frames.Select(f => f.Id()));
-        Assert.Equal([1L, 2L, 3L], frames.Where(f => f.Id() != "cmd").Select(f => f["seq"]!.GetValue<long>()));
-        Assert.Null(frames.Single(f => f.Id() == "cmd")["seq"]);
+        Assert.Equal(["e1", "e2", "cmd", "e3"], frames.Select(f => f.Type() == "screenshot-request" ? "cmd" : f.Id()));
+        Assert.Equal([1L, 2L, 3L], frames.Where(f => f.Type() != "screenshot-request").Select(f => f["seq"]!.GetValue<long>()));
+        Assert.Null(frames.Single(f => f.Type() == "screenshot-request")["seq"]);
     }
 
     internal static void AssertError(JsonObject error, string code, string? refId)

@@ -52,15 +52,19 @@ public sealed class RoutingTests(RelayFixture fixture)
 
         await requester.SendAsync(new { type = "screenshot-request", id = "cmd-1", data = new { format = "png", quality = 90, fullPage = false, selector = (string?)null } });
 
+        var correlationIds = new HashSet<string?>();
         foreach (var handler in new[] { extDefault, extInitNoList, tunnelCapable })
         {
             var command = await handler.ReceiveTypeAsync("screenshot-request");
-            Assert.Equal("cmd-1", command.Id());
+
+            // Handlers see the session's correlation id, one per command, not the requester's own.
+            correlationIds.Add(command.Id());
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse("{\"format\":\"png\",\"quality\":90,\"fullPage\":false,\"selector\":null}"), command["data"]));
             Assert.Equal(requester.ConnectionId, command["metadata"]!["connectionId"]!.GetValue<string>());
             Assert.Null(command["seq"]);
         }
 
+        Assert.False(string.IsNullOrEmpty(Assert.Single(correlationIds)));
         foreach (var other in new[] { extConsoleOnly, tunnelBare, tunnelConsole, mcpClaiming, requester })
         {
             Assert.DoesNotContain(await other.DrainAsync(TimeSpan.FromMilliseconds(150)), f => f.Type() == "screenshot-request");
@@ -91,10 +95,10 @@ public sealed class RoutingTests(RelayFixture fixture)
         await using var second = await Server.ConnectInitializedAsync(Endpoints.Tunnel, session, new { capabilities = new[] { "screenshot-capture" } });
 
         await requester.SendAsync(new { type = "screenshot-request", id = "shot-1", data = new { format = "png" } });
-        await first.ReceiveTypeAsync("screenshot-request");
-        await second.ReceiveTypeAsync("screenshot-request");
-        await first.SendAsync(new { type = "screenshot-response", id = "shot-1", data = new { success = true, base64 = "data:image/png;base64,iVBOR", size = 5 } });
-        await second.SendAsync(new { type = "screenshot-response", id = "shot-1", data = new { success = true, base64 = "late" } });
+        var asked = (await first.ReceiveTypeAsync("screenshot-request")).Id();
+        Assert.Equal(asked, (await second.ReceiveTypeAsync("screenshot-request")).Id());
+        await first.SendAsync(new { type = "screenshot-response", id = asked, data = new { success = true, base64 = "data:image/png;base64,iVBOR", size = 5 } });
+        await second.SendAsync(new { type = "screenshot-response", id = asked, data = new { success = true, base64 = "late" } });
 
         var response = await requester.ReceiveTypeAsync("screenshot-response");
         Assert.Equal("shot-1", response.Id());

@@ -43,13 +43,15 @@ public sealed class CallerTests(ClusterFixture fixture)
         await session.Join(Member("ext", ConnectionRole.Extension), reference);
 
         var asking = session.Ask(Envelope("http:mcp", "screenshot-request", "ask-1", """{"type":"screenshot-request","id":"ask-1","data":{}}"""), TimeSpan.FromSeconds(5));
-        Assert.True(await observer.WaitAsync(o => o.FramesFor("ext").Any(f => f["id"]?.GetValue<string>() == "ask-1")));
-        await session.Publish(Envelope("ext", "screenshot-response", "ask-1", """{"type":"screenshot-response","id":"ask-1","data":{"success":true}}"""));
+        Assert.True(await observer.WaitAsync(o => o.FramesFor("ext").Any(f => f["type"]?.GetValue<string>() == "screenshot-request")));
+        var asked = observer.FramesFor("ext").First(f => f["type"]?.GetValue<string>() == "screenshot-request")["id"]!.GetValue<string>();
+        await session.Publish(Envelope("ext", "screenshot-response", asked, $$$"""{"type":"screenshot-response","id":"{{{asked}}}","data":{"success":true}}"""));
         var reply = await asking;
 
         Assert.Equal(CommandOutcome.Answered, reply.Outcome);
         Assert.Equal("ext", reply.AnsweredBy);
         Assert.True(JsonNode.Parse(reply.Payload!)!["data"]!["success"]!.GetValue<bool>());
+        Assert.Equal("ask-1", JsonNode.Parse(reply.Payload!)!["id"]!.GetValue<string>());
     }
 
     [Fact(Timeout = Timeout)]

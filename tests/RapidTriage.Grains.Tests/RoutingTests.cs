@@ -68,14 +68,17 @@ public sealed class RoutingTests(ClusterFixture fixture)
         Assert.Equal(PublishStatus.Accepted, clear.Status);
         Assert.True(await observer.WaitAsync(o => Ids(o, "e-console").Contains("clear") && Ids(o, "t-network").Contains("clear")));
         await Task.Delay(Quiet);
-        Assert.Equal(["shot", "clear"], Ids(observer, "e-all"));
-        Assert.Equal(["shot", "clear"], Ids(observer, "t-shot"));
+        // A command that waits for a response goes out under the session's correlation id; clear-logs waits for none.
+        var correlated = Ids(observer, "e-all")[0];
+        Assert.NotEqual("shot", correlated);
+        Assert.Equal([correlated, "clear"], Ids(observer, "e-all"));
+        Assert.Equal([correlated, "clear"], Ids(observer, "t-shot"));
         Assert.Equal(["clear"], Ids(observer, "e-console"));
         Assert.Equal(["clear"], Ids(observer, "t-network"));
         Assert.Empty(Ids(observer, "t-none"));
         Assert.Empty(Ids(observer, "m-claims"));
         Assert.Empty(Ids(observer, "m"));
-        Assert.All(observer.For("e-all").Where(d => d.Payload.Length > 0 && IdOf(d) == "shot"), d =>
+        Assert.All(observer.For("e-all").Where(d => d.Payload.Length > 0 && IdOf(d) == correlated), d =>
         {
             Assert.Equal(DeliveryKind.Message, d.Kind);
             Assert.Equal(0, d.Seq);
@@ -105,9 +108,11 @@ public sealed class RoutingTests(ClusterFixture fixture)
         await session.Join(Member("e", ConnectionRole.Extension), reference);
         await session.Join(Member("t", ConnectionRole.Tunnel, "gw-2", Capabilities.ScreenshotCapture), reference);
         await session.Publish(Envelope("m", "screenshot-request", "s1", """{"type":"screenshot-request","id":"s1"}"""));
+        Assert.True(await observer.WaitAsync(o => Frames(o, "e", "screenshot-request").Count == 1));
+        var asked = Frames(observer, "e", "screenshot-request")[0]["id"]!.GetValue<string>();
 
-        var first = await session.Publish(Envelope("e", "screenshot-response", "s1", """{"type":"screenshot-response","id":"s1","data":{"success":true}}"""));
-        var second = await session.Publish(Envelope("t", "screenshot-response", "s1", """{"type":"screenshot-response","id":"s1","data":{"success":true,"late":true}}"""));
+        var first = await session.Publish(Envelope("e", "screenshot-response", asked, $$$"""{"type":"screenshot-response","id":"{{{asked}}}","data":{"success":true}}"""));
+        var second = await session.Publish(Envelope("t", "screenshot-response", asked, $$$"""{"type":"screenshot-response","id":"{{{asked}}}","data":{"success":true,"late":true}}"""));
         var unknown = await session.Publish(Envelope("e", "screenshot-response", "s-unknown", """{"type":"screenshot-response","id":"s-unknown"}"""));
 
         Assert.Equal(PublishStatus.Accepted, first.Status);
@@ -116,6 +121,7 @@ public sealed class RoutingTests(ClusterFixture fixture)
         Assert.True(await observer.WaitAsync(o => Frames(o, "m", "screenshot-response").Count == 1));
         await Task.Delay(Quiet);
         var response = Assert.Single(Frames(observer, "m", "screenshot-response"));
+        Assert.Equal("s1", response["id"]!.GetValue<string>());
         Assert.Null(response["data"]!["late"]);
         foreach (var other in new[] { "bystander", "e", "t" })
         {
