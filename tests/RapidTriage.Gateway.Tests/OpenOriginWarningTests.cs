@@ -15,7 +15,7 @@ public sealed class OpenOriginWarningTests
     public async Task DefaultOrigins_AtStart_WarnThatAnyExtensionMayConnect()
     {
         await using var relay = await LoggedRelay.StartAsync();
-        var warning = Assert.Single(relay.Logs.Lines, l => l.Contains("every browser extension installed", StringComparison.Ordinal) && l.Contains("chrome-extension://*", StringComparison.Ordinal));
+        var warning = Assert.Single(relay.Logs.Texts, l => l.Contains("every browser extension installed", StringComparison.Ordinal) && l.Contains("chrome-extension://*", StringComparison.Ordinal));
         Assert.StartsWith("Warning", warning, StringComparison.Ordinal);
     }
 
@@ -23,7 +23,7 @@ public sealed class OpenOriginWarningTests
     public async Task PinnedExtensionOrigin_NoWarning_AndAnotherExtensionRefused()
     {
         await using var relay = await LoggedRelay.StartAsync($"Relay:AllowedOrigins:0={Pinned}");
-        Assert.DoesNotContain(relay.Logs.Lines, l => l.Contains("every browser extension installed", StringComparison.Ordinal));
+        Assert.DoesNotContain(relay.Logs.Texts, l => l.Contains("every browser extension installed", StringComparison.Ordinal));
 
         await using var pinned = await TestClient.ConnectAsync(relay.WebSocketUri("/extension-ws"), o => o.SetRequestHeader("Origin", Pinned));
         Assert.Equal("connection-ack", pinned.Ack["type"]!.GetValue<string>());

@@ -44,7 +44,7 @@ public sealed class RequestLogTests
         Assert.Contains("access_token=[REDACTED]", logs, StringComparison.Ordinal);
         foreach (var secret in new[] { token, forged, Signature(token), "forgedSIGNATURE0123456789", "plain-api-key-42", "hunter2-secret" })
         {
-            Assert.False(logs.Contains(secret, StringComparison.Ordinal), $"{secret} was logged:\n{string.Join('\n', relay.Logs.Lines.Where(l => l.Contains(secret, StringComparison.Ordinal)))}");
+            Assert.False(logs.Contains(secret, StringComparison.Ordinal), $"{secret} was logged:\n{string.Join('\n', relay.Logs.Texts.Where(l => l.Contains(secret, StringComparison.Ordinal)))}");
         }
     }
 
