@@ -1,4 +1,5 @@
 using RapidTriage.Gateway.Api;
+using RapidTriage.Gateway.BrowserTools;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Operations;
 
@@ -13,6 +14,7 @@ public static class RelayApp
         builder.AddRelay();
         builder.AddRelayOrleans();
         builder.AddRelayOperations();
+        builder.AddBrowserTools();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -22,6 +24,7 @@ public static class RelayApp
         app.MapSessionApi();
         app.MapRelayInfo();
         app.MapRelayOperations();
+        app.MapBrowserTools();
         return app;
     }
 }
