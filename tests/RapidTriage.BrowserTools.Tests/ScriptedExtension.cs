@@ -1,0 +1,294 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace RapidTriage.BrowserTools.Tests;
+
+/// <summary>
+/// Sends exactly what the BrowserTools MCP 1.2 Chrome extension sends (AgentDeskAI/browser-tools-mcp,
+/// <c>chrome-extension/devtools.js</c> and <c>background.js</c>): its HTTP posts, with the extension page's
+/// <c>Origin</c> and the <c>localhost</c> host it is configured with, and its flat socket frames on
+/// <c>/extension-ws</c>, answering <c>take-screenshot</c> and <c>get-current-url</c> as the DevTools page does.
+/// </summary>
+internal sealed class ScriptedExtension : IAsyncDisposable
+{
+    public const string Origin = "chrome-extension://bhlbijemgpbklhnmgfpbgnhbfdcbjakd";
+
+    /// <summary>A 1x1 PNG, as <c>chrome.tabs.captureVisibleTab</c> returns one: a data URL.</summary>
+    public const string PngDataUrl = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+    private readonly HttpClient _http;
+    private readonly int _port;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private ClientWebSocket? _socket;
+    private Task? _receiving;
+
+    public ScriptedExtension(int port, int tabId = 1234567)
+    {
+        _port = port;
+        TabId = tabId;
+        _http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Add("Origin", Origin);
+    }
+
+    public int TabId { get; }
+
+    /// <summary><c>Date.now()</c>; a test that compares two servers gives both extensions the same clock.</summary>
+    public Func<long> Clock { get; set; } = static () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>The extension panel's settings (devtools.js defaults).</summary>
+    public int LogLimit { get; set; } = 50;
+
+    public int QueryLimit { get; set; } = 30000;
+
+    public bool ShowRequestHeaders { get; set; }
+
+    public bool ShowResponseHeaders { get; set; }
+
+    /// <summary>The panel's "screenshot path" (empty: not sent).</summary>
+    public string ScreenshotPath { get; set; } = "";
+
+    /// <summary>What the DevTools page answers <c>take-screenshot</c> with: an image, or this error.</summary>
+    public string? ScreenshotError { get; set; }
+
+    /// <summary>Every frame the server sent on the socket, raw.</summary>
+    public List<string> Received { get; } = [];
+
+    public HttpClient Http => _http;
+
+    /// <summary><c>validateServerIdentity()</c>: GET <c>/.identity</c> and check the signature.</summary>
+    public async Task<bool> ValidateServerIdentityAsync()
+    {
+        using var response = await _http.GetAsync(".identity");
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        var identity = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        return identity?["signature"]?.GetValue<string>() == "mcp-browser-connector-24x7";
+    }
+
+    /// <summary><c>sendToBrowserConnector(entry)</c>: validate the server, then POST <c>/extension-log</c>.</summary>
+    public async Task<HttpResponseMessage> SendToBrowserConnectorAsync(JsonObject entry)
+    {
+        if (!await ValidateServerIdentityAsync())
+        {
+            throw new InvalidOperationException("The server's identity did not validate: the extension would not send.");
+        }
+
+        var data = (JsonObject)entry.DeepClone();
+        data["timestamp"] = Clock();
+        var payload = new JsonObject
+        {
+            ["data"] = data,
+            ["settings"] = new JsonObject
+            {
+                ["logLimit"] = LogLimit,
+                ["queryLimit"] = QueryLimit,
+                ["showRequestHeaders"] = ShowRequestHeaders,
+                ["showResponseHeaders"] = ShowResponseHeaders,
+            },
+        };
+        return await _http.PostAsync("extension-log", new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json"));
+    }
+
+    public Task<HttpResponseMessage> ConsoleLogAsync(string message, string level = "log") =>
+        SendToBrowserConnectorAsync(new JsonObject { ["type"] = "console-log", ["level"] = level, ["message"] = message, ["timestamp"] = 0 });
+
+    public Task<HttpResponseMessage> ConsoleErrorAsync(string message) =>
+        SendToBrowserConnectorAsync(new JsonObject { ["type"] = "console-error", ["message"] = message, ["level"] = "error", ["timestamp"] = 0 });
+
+    /// <summary>An XHR as <c>onRequestFinished</c> reports it (HAR header lists).</summary>
+    public Task<HttpResponseMessage> NetworkRequestAsync(string url, int status, string method = "GET", string responseBody = "{}") =>
+        SendToBrowserConnectorAsync(new JsonObject
+        {
+            ["type"] = "network-request",
+            ["url"] = url,
+            ["method"] = method,
+            ["status"] = status,
+            ["requestHeaders"] = new JsonArray(new JsonObject { ["name"] = "Accept", ["value"] = "application/json" }),
+            ["responseHeaders"] = new JsonArray(new JsonObject { ["name"] = "Content-Type", ["value"] = "application/json" }),
+            ["requestBody"] = "",
+            ["responseBody"] = responseBody,
+        });
+
+    /// <summary><c>captureAndSendElement()</c>: the element DevTools has selected.</summary>
+    public Task<HttpResponseMessage> SelectElementAsync(string id) =>
+        SendToBrowserConnectorAsync(new JsonObject
+        {
+            ["type"] = "selected-element",
+            ["timestamp"] = 0,
+            ["element"] = new JsonObject
+            {
+                ["tagName"] = "BUTTON",
+                ["id"] = id,
+                ["className"] = "btn primary",
+                ["textContent"] = "Save",
+                ["attributes"] = new JsonArray(new JsonObject { ["name"] = "id", ["value"] = id }),
+                ["dimensions"] = new JsonObject { ["width"] = 80, ["height"] = 24, ["top"] = 10, ["left"] = 20 },
+                ["innerHTML"] = "Save",
+            },
+        });
+
+    /// <summary><c>wipeLogs()</c>, which the DevTools page calls on every navigation.</summary>
+    public Task<HttpResponseMessage> WipeLogsAsync() =>
+        _http.PostAsync("wipelogs", new StringContent("", Encoding.UTF8, "application/json"));
+
+    /// <summary>background.js <c>updateServerWithUrl()</c>: POST <c>/current-url</c>.</summary>
+    public Task<HttpResponseMessage> UpdateServerWithUrlAsync(string url, string source = "tab_url_change") =>
+        _http.PostAsJsonAsync("current-url", new { url, tabId = TabId, timestamp = Clock(), source });
+
+    /// <summary>background.js <c>captureAndSendScreenshot()</c>: POST <c>/screenshot</c> with the image and the panel's path.</summary>
+    public Task<HttpResponseMessage> PostScreenshotAsync(string? path) =>
+        _http.PostAsync("screenshot", new StringContent(
+            new JsonObject { ["data"] = PngDataUrl, ["path"] = path }.ToJsonString(), Encoding.UTF8, "application/json"));
+
+    /// <summary><c>setupWebSocket()</c>: validate, connect to <c>/extension-ws</c>, then answer what the server asks.</summary>
+    public async Task ConnectSocketAsync(CancellationToken cancellationToken)
+    {
+        if (!await ValidateServerIdentityAsync())
+        {
+            throw new InvalidOperationException("The server's identity did not validate: the extension would not connect.");
+        }
+
+        _socket = new ClientWebSocket();
+        _socket.Options.SetRequestHeader("Origin", Origin);
+        await _socket.ConnectAsync(new Uri($"ws://localhost:{_port}/extension-ws"), cancellationToken);
+        _receiving = ReceiveLoopAsync(_socket, _stop.Token);
+    }
+
+    public Task SendHeartbeatAsync() => SendAsync(new JsonObject { ["type"] = "heartbeat" });
+
+    /// <summary><c>chrome.devtools.network.onNavigated</c>: the page-navigated frame (after <c>wipeLogs()</c>).</summary>
+    public Task SendPageNavigatedAsync(string url) =>
+        SendAsync(new JsonObject { ["type"] = "page-navigated", ["url"] = url, ["tabId"] = TabId, ["timestamp"] = Clock() });
+
+    /// <summary>Waits until a frame whose <c>type</c> is <paramref name="type"/> arrived.</summary>
+    public async Task<JsonObject> WaitForFrameAsync(string type, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (Received)
+            {
+                foreach (var raw in Received)
+                {
+                    if (JsonNode.Parse(raw) is JsonObject frame && frame["type"]?.GetValue<string>() == type)
+                    {
+                        return frame;
+                    }
+                }
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_socket is { State: WebSocketState.Open })
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+
+        if (_receiving is not null)
+        {
+            await _receiving;
+        }
+
+        _socket?.Dispose();
+        _http.Dispose();
+        _stop.Dispose();
+        _sending.Dispose();
+    }
+
+    private async Task SendAsync(JsonObject frame)
+    {
+        var bytes = Encoding.UTF8.GetBytes(frame.ToJsonString());
+        await _sending.WaitAsync(_stop.Token);
+        try
+        {
+            await _socket!.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, _stop.Token);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                using var message = new MemoryStream();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                    message.Write(buffer, 0, result.Count);
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                var text = Encoding.UTF8.GetString(message.ToArray());
+                lock (Received)
+                {
+                    Received.Add(text);
+                }
+
+                await AnswerAsync(JsonNode.Parse(text) as JsonObject);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>devtools.js <c>ws.onmessage</c>: only these two requests are acted on; anything else is ignored.</summary>
+    private Task AnswerAsync(JsonObject? message)
+    {
+        var type = message?["type"]?.GetValue<string>();
+        var requestId = message?["requestId"]?.DeepClone();
+        if (type == "take-screenshot")
+        {
+            var response = ScreenshotError is { } error
+                ? new JsonObject { ["type"] = "screenshot-error", ["error"] = error, ["requestId"] = requestId }
+                : new JsonObject { ["type"] = "screenshot-data", ["data"] = PngDataUrl, ["requestId"] = requestId };
+            if (ScreenshotError is null)
+            {
+                if (ScreenshotPath.Length > 0)
+                {
+                    response["path"] = ScreenshotPath;
+                }
+
+                response["autoPaste"] = false;
+            }
+
+            return SendAsync(response);
+        }
+
+        if (type == "get-current-url")
+        {
+            return SendAsync(new JsonObject { ["type"] = "current-url-response", ["url"] = "https://example.test/current", ["tabId"] = TabId, ["requestId"] = requestId });
+        }
+
+        return Task.CompletedTask;
+    }
+}
