@@ -166,16 +166,27 @@ internal sealed class ScriptedExtension : IAsyncDisposable
     public Task SendPageNavigatedAsync(string url) =>
         SendAsync(new JsonObject { ["type"] = "page-navigated", ["url"] = url, ["tabId"] = TabId, ["timestamp"] = Clock() });
 
-    /// <summary>Waits until a frame whose <c>type</c> is <paramref name="type"/> arrived.</summary>
-    public async Task<JsonObject> WaitForFrameAsync(string type, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to the relay and waits until its session has the socket as a member (the relay's
+    /// <c>connection-ack</c>, which the extension ignores), so that a request right after finds it.
+    /// </summary>
+    public async Task ConnectToRelayAsync(CancellationToken cancellationToken)
+    {
+        await ConnectSocketAsync(cancellationToken);
+        await WaitForFrameAsync("connection-ack", cancellationToken);
+    }
+
+    /// <summary>Waits until the <paramref name="count"/>th frame whose <c>type</c> is <paramref name="type"/> arrived, and returns it.</summary>
+    public async Task<JsonObject> WaitForFrameAsync(string type, CancellationToken cancellationToken, int count = 1)
     {
         while (true)
         {
             lock (Received)
             {
+                var seen = 0;
                 foreach (var raw in Received)
                 {
-                    if (JsonNode.Parse(raw) is JsonObject frame && frame["type"]?.GetValue<string>() == type)
+                    if (JsonNode.Parse(raw) is JsonObject frame && frame["type"]?.GetValue<string>() == type && ++seen == count)
                     {
                         return frame;
                     }
