@@ -9,7 +9,7 @@ public sealed class AdmissionTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    [Theory]
+    [Theory(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     [InlineData("GET", "/.identity")]
     [InlineData("GET", "/console-logs")]
     [InlineData("GET", "/selected-element")]
@@ -40,7 +40,7 @@ public sealed class AdmissionTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task LegacyEndpoint_ExtensionOrigin_OwnOriginGrantedNeverWildcard()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -62,7 +62,7 @@ public sealed class AdmissionTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task LegacyEndpoint_NonLoopbackHost_Refused403()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -76,7 +76,7 @@ public sealed class AdmissionTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task LegacyEndpoints_HostedMode_NotServed()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -92,7 +92,7 @@ public sealed class AdmissionTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task Options_ZeroBodyLimit_StartRefusedNamingTheSetting()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => BrowserToolsSetup.StartRelayAsync(false, "Relay:BrowserTools:MaxBodyBytes=0"));

@@ -10,6 +10,9 @@ internal static class BrowserToolsSetup
 
     public const int LastScannedPort = 3035;
 
+    /// <summary>Every async test's deadline (milliseconds); the child-process tests take the longest.</summary>
+    public const int TestTimeoutMs = 180_000;
+
     /// <summary>The repository's <c>tests/</c> folder (its <c>node_modules</c> comes from <c>npm ci</c>).</summary>
     public static string TestsFolder { get; } = LocateTests();
 

@@ -10,7 +10,7 @@ public sealed class LegacyHttpTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task Identity_ExtensionProbe_AnswersSignatureAndListeningPort()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -31,7 +31,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task ConsoleLogs_MoreThanLogLimit_NewestServedInOrder()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -56,7 +56,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task ConsoleLogs_QueryLimitFitsTwo_NewestTwoKept()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -80,7 +80,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task NetworkRequests_ByStatus_SplitIntoErrorsAndSuccess_HeadersOnlyWhenShown()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -111,7 +111,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task SelectedElement_PostedByLogAndDirectly_NewestReadBack()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -134,7 +134,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task CurrentUrl_PostedTwiceThenWiped_NewestKeptAcrossWipe()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -168,7 +168,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task WipeLogs_AfterCapturesOfEveryKind_EveryListEmpty()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -194,7 +194,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task CaptureScreenshot_NoExtensionConnected_Answers503()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -210,7 +210,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task Screenshot_PostedWithItsOwnPath_SavedOnlyInConfiguredFolderAndAddedToSession()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -236,7 +236,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task Audits_LighthouseEndpoints_Answer501WithReason()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -254,7 +254,7 @@ public sealed class LegacyHttpTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task ExtensionLog_BadInput_ClearErrors()
     {
         using var cts = new CancellationTokenSource(Timeout);

@@ -12,7 +12,7 @@ public sealed class LegacySocketTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly object McpInit = new { clientType = "test-mcp", capabilities = Array.Empty<string>() };
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task Heartbeat_FlatFrame_AnsweredHeartbeatResponseAndNoEnvelopesSent()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -42,7 +42,7 @@ public sealed class LegacySocketTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task CaptureScreenshot_ExtensionSocket_RoundTripSavesPngAndAddsEvent()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -68,7 +68,7 @@ public sealed class LegacySocketTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task CaptureScreenshot_ExtensionReportsError_Answers500WithItsMessage()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -85,7 +85,27 @@ public sealed class LegacySocketTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
+    public async Task CaptureScreenshot_ExtensionNeverAnswers_Answers500AfterScreenshotTimeout()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (relay, shots) = await BrowserToolsSetup.StartRelayAsync(false, "Relay:BrowserTools:ScreenshotTimeout=00:00:01");
+        await using var _ = relay;
+        await using var extension = new ScriptedExtension(relay.BaseUri.Port) { IgnoreScreenshotRequests = true };
+        await extension.ConnectToRelayAsync(cts.Token);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var (status, body, raw) = await extension.Http.PostAsync("capture-screenshot", null, cts.Token).ReadAsync();
+
+        Assert.True(status == 500, raw);
+        Assert.Equal("Screenshot capture timed out - no response from Chrome extension", body!["error"]!.GetValue<string>());
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(20));
+        await extension.WaitForFrameAsync("take-screenshot", cts.Token);
+        Assert.Empty(Directory.GetFiles(shots));
+        BrowserToolsSetup.DeleteFolder(shots);
+    }
+
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task ScreenshotRequest_FromEnvelopeClient_AnsweredByExtensionAsScreenshotResponse()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -106,7 +126,7 @@ public sealed class LegacySocketTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task Captures_FromExtension_SeenLiveOnMcpWsAndThroughEventsApi()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -144,7 +164,7 @@ public sealed class LegacySocketTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task ExtensionOriginEnvelopeClient_SendsConnectionInit_ServedEnvelopesUnchanged()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -171,7 +191,7 @@ public sealed class LegacySocketTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task ExtensionOriginWithSubprotocol_FlatHeartbeat_AnsweredAsEnvelope()
     {
         using var cts = new CancellationTokenSource(Timeout);

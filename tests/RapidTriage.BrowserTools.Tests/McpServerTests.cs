@@ -20,7 +20,7 @@ public sealed class McpServerTests
         "runAuditMode", "runBestPracticesAudit",
     ];
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task McpServer_FindsRelayByPortScan_EveryToolAnswersFromTheSession()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -69,7 +69,7 @@ public sealed class McpServerTests
         BrowserToolsSetup.DeleteFolder(shots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task McpServer_NoExtensionConnected_ScreenshotToolReportsIt()
     {
         using var cts = new CancellationTokenSource(Timeout);

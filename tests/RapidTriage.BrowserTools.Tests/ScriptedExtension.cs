@@ -53,6 +53,9 @@ internal sealed class ScriptedExtension : IAsyncDisposable
     /// <summary>What the DevTools page answers <c>take-screenshot</c> with: an image, or this error.</summary>
     public string? ScreenshotError { get; set; }
 
+    /// <summary>Leave <c>take-screenshot</c> unanswered (a DevTools window that was closed mid-request).</summary>
+    public bool IgnoreScreenshotRequests { get; set; }
+
     /// <summary>Every frame the server sent on the socket, raw.</summary>
     public List<string> Received { get; } = [];
 
@@ -277,7 +280,7 @@ internal sealed class ScriptedExtension : IAsyncDisposable
     {
         var type = message?["type"]?.GetValue<string>();
         var requestId = message?["requestId"]?.DeepClone();
-        if (type == "take-screenshot")
+        if (type == "take-screenshot" && !IgnoreScreenshotRequests)
         {
             var response = ScreenshotError is { } error
                 ? new JsonObject { ["type"] = "screenshot-error", ["error"] = error, ["requestId"] = requestId }

@@ -14,7 +14,7 @@ public sealed class SideBySideTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(150);
     private static readonly string[] Lists = ["console-logs", "console-errors", "network-errors", "network-success", "all-xhr"];
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task SameTraffic_OriginalAndRelay_SameAnswers()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -70,7 +70,7 @@ public sealed class SideBySideTests
         BrowserToolsSetup.DeleteFolder(originalShots);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task QueryLimit_TooSmallForAll_OriginalCutsNewestRelayKeepsThem()
     {
         using var cts = new CancellationTokenSource(Timeout);
@@ -104,7 +104,7 @@ public sealed class SideBySideTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task WebPageOrigin_OriginalServesAnyPageRelayRefuses()
     {
         using var cts = new CancellationTokenSource(Timeout);
