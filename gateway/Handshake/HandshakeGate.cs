@@ -84,7 +84,7 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
     public (int Status, string? Message) CheckCaller(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.FirstOrDefault();
-        if (origin is not null && !origins.IsAllowed(origin))
+        if (origin is not null && !origins.IsAllowed(origin) && !OriginPolicy.IsSameOrigin(context.Request, origin))
         {
             return (StatusCodes.Status403Forbidden, $"Forbidden: origin {origin} is not allowed.");
         }

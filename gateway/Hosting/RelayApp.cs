@@ -2,6 +2,7 @@ using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.BrowserTools;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Operations;
+using RapidTriage.Gateway.Viewer;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -14,6 +15,7 @@ public static class RelayApp
         builder.AddRelay();
         builder.AddRelayOrleans();
         builder.AddRelayOperations();
+        builder.AddSessionViewer();
         builder.AddBrowserTools();
         configure?.Invoke(builder);
 
@@ -23,6 +25,7 @@ public static class RelayApp
         app.MapRelay();
         app.MapSessionApi();
         app.MapRelayInfo();
+        app.MapSessionViewer();
         app.MapRelayOperations();
         app.MapBrowserTools();
         return app;
