@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Connections;
@@ -58,12 +57,12 @@ internal sealed class BrowserToolsDialect : IWireDialect
                 case MessageTypes.Heartbeat when !isEnvelope && !root.TryGetProperty("id", out _):
                     return new DialectInbound(ReadOnlyMemory<byte>.Empty, HeartbeatResponse);
                 case "screenshot-data":
-                    return Translated(ScreenshotResponse(root, success: true));
+                    return Translated(LegacyFrames.ScreenshotResponse(root, success: true));
                 case "screenshot-error":
-                    return Translated(ScreenshotResponse(root, success: false));
-                case "page-navigated" when !isEnvelope && HasUrl(root):
-                case "current-url-response" when HasUrl(root):
-                    return Translated(PageNavigated(root));
+                    return Translated(LegacyFrames.ScreenshotResponse(root, success: false));
+                case "page-navigated" when !isEnvelope && LegacyFrames.HasUrl(root):
+                case "current-url-response" when LegacyFrames.HasUrl(root):
+                    return Translated(LegacyFrames.PageNavigated(root));
                 case "current-url-response":
                     return new DialectInbound(ReadOnlyMemory<byte>.Empty, null);
                 default:
@@ -79,10 +78,10 @@ internal sealed class BrowserToolsDialect : IWireDialect
             return payload;
         }
 
-        var (type, id) = Peek(payload);
+        var (type, id) = LegacyFrames.Peek(payload);
         return type switch
         {
-            MessageTypes.ScreenshotRequest when id is not null => TakeScreenshot(id),
+            MessageTypes.ScreenshotRequest when id is not null => LegacyFrames.TakeScreenshot(id),
 
             // An envelope client that has not sent its connection-init yet needs its ack; the extension ignores it.
             MessageTypes.ConnectionAck => payload,
@@ -92,119 +91,4 @@ internal sealed class BrowserToolsDialect : IWireDialect
 
     private static DialectInbound Translated(byte[]? envelope) =>
         new(envelope ?? ReadOnlyMemory<byte>.Empty, null);
-
-    private static bool HasUrl(JsonElement root) =>
-        root.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String && url.GetString()!.Length > 0;
-
-    /// <summary><c>screenshot-response</c> with <c>id</c> = the frame's <c>requestId</c>; null without one (it answers nothing).</summary>
-    private static byte[]? ScreenshotResponse(JsonElement root, bool success)
-    {
-        if (!root.TryGetProperty("requestId", out var requestId) || requestId.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
-        {
-            return null;
-        }
-
-        var image = root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-        return Write(writer =>
-        {
-            writer.WriteString("type", MessageTypes.ScreenshotResponse);
-            writer.WriteString("id", requestId.ValueKind == JsonValueKind.String ? requestId.GetString() : requestId.GetRawText());
-            writer.WriteStartObject("data");
-            if (success && image is { Length: > 0 })
-            {
-                writer.WriteBoolean("success", true);
-                writer.WriteString("base64", image);
-                writer.WriteString("format", "png");
-            }
-            else
-            {
-                writer.WriteBoolean("success", false);
-                writer.WriteString("error", root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
-                    ? e.GetString()
-                    : success ? "The extension sent screenshot-data without an image." : "Screenshot capture failed");
-            }
-
-            if (root.TryGetProperty("autoPaste", out var autoPaste) && autoPaste.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            {
-                writer.WriteBoolean("autoPaste", autoPaste.GetBoolean());
-            }
-
-            writer.WriteEndObject();
-        });
-    }
-
-    /// <summary>A <c>page-navigated</c> event whose <c>data</c> holds the frame's own fields (<c>url</c>, <c>tabId</c>, …).</summary>
-    private static byte[] PageNavigated(JsonElement root) => Write(writer =>
-    {
-        writer.WriteString("type", "page-navigated");
-        writer.WriteStartObject("data");
-        foreach (var property in root.EnumerateObject())
-        {
-            if (property.NameEquals("type"))
-            {
-                continue;
-            }
-
-            property.WriteTo(writer);
-        }
-
-        writer.WriteEndObject();
-    });
-
-    private static byte[] TakeScreenshot(string requestId) => Write(writer =>
-    {
-        writer.WriteString("type", "take-screenshot");
-        writer.WriteString("requestId", requestId);
-    });
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The envelope's top-level <c>type</c> and <c>id</c>, without parsing the rest.</summary>
-    private static (string? Type, string? Id) Peek(byte[] payload)
-    {
-        var reader = new Utf8JsonReader(payload);
-        string? type = null;
-        string? id = null;
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return (null, null);
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isType = reader.ValueTextEquals("type"u8);
-            var isId = !isType && reader.ValueTextEquals("id"u8);
-            reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String)
-            {
-                type = reader.GetString();
-            }
-            else if (isId && reader.TokenType == JsonTokenType.String)
-            {
-                id = reader.GetString();
-            }
-            else
-            {
-                reader.Skip();
-            }
-
-            if (type is not null && id is not null)
-            {
-                break;
-            }
-        }
-
-        return (type, id);
-    }
 }
