@@ -81,6 +81,52 @@ public sealed class LegacyHttpTests
     }
 
     [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
+    public async Task ConsoleLogs_LogLimitAboveRelayCap_CappedByMaxLogLimit()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (relay, shots) = await BrowserToolsSetup.StartRelayAsync(false, "Relay:BrowserTools:MaxLogLimit=3");
+        await using var _ = relay;
+        await using var extension = new ScriptedExtension(relay.BaseUri.Port) { LogLimit = 50 };
+        for (var i = 0; i < 5; i++)
+        {
+            await extension.ConsoleLogAsync($"n{i}").ReadAsync();
+        }
+
+        var (_, logs, _) = await extension.Http.GetAsync("console-logs", cts.Token).ReadAsync();
+
+        Assert.Equal(["n2", "n3", "n4"], logs.Strings("message"));
+        BrowserToolsSetup.DeleteFolder(shots);
+    }
+
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
+    public async Task ExtensionLog_CredentialHeaders_RedactedBeforeStoredOrServed()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (relay, shots) = await BrowserToolsSetup.StartRelayAsync();
+        await using var _ = relay;
+        await using var extension = new ScriptedExtension(relay.BaseUri.Port);
+
+        await extension.SendToBrowserConnectorAsync(new JsonObject
+        {
+            ["type"] = "network-request",
+            ["url"] = "https://api.test/me",
+            ["method"] = "GET",
+            ["status"] = 200,
+            ["headers"] = new JsonObject { ["Authorization"] = "Bearer secret-token-123", ["Accept"] = "application/json" },
+        }).ReadAsync();
+        var (_, served, raw) = await extension.Http.GetAsync("network-success", cts.Token).ReadAsync();
+        using var api = new HttpClient { BaseAddress = relay.BaseUri };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", RelayServer.Token("local"));
+        var stored = await api.GetStringAsync("api/sessions/local/events?type=network-request", cts.Token);
+
+        Assert.Equal("[REDACTED]", served![0]!["headers"]!["Authorization"]!.GetValue<string>());
+        Assert.Equal("application/json", served[0]!["headers"]!["Accept"]!.GetValue<string>());
+        Assert.DoesNotContain("secret-token-123", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token-123", stored, StringComparison.Ordinal);
+        BrowserToolsSetup.DeleteFolder(shots);
+    }
+
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task NetworkRequests_ByStatus_SplitIntoErrorsAndSuccess_HeadersOnlyWhenShown()
     {
         using var cts = new CancellationTokenSource(Timeout);
