@@ -93,6 +93,24 @@ public sealed class AdmissionTests
     }
 
     [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
+    public async Task LegacyLayer_Disabled_NoEndpointsAndExtensionSocketsSpeakEnvelopes()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (relay, shots) = await BrowserToolsSetup.StartRelayAsync(false, "Relay:BrowserTools:Enabled=false");
+        await using var _ = relay;
+        using var http = new HttpClient { BaseAddress = relay.BaseUri };
+
+        using var identity = await http.GetAsync(".identity", cts.Token);
+        await using var socket = await TestClient.ConnectAsync(relay.WebSocketUri("/extension-ws"), o => o.SetRequestHeader("Origin", ScriptedExtension.Origin));
+        await socket.SendAsync(new { type = "heartbeat" });
+        var answer = await socket.ReceiveTypeAsync("heartbeat");
+
+        Assert.Equal(HttpStatusCode.NotFound, identity.StatusCode);
+        Assert.Equal("alive", answer["data"]!["status"]!.GetValue<string>());
+        BrowserToolsSetup.DeleteFolder(shots);
+    }
+
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task Options_ZeroBodyLimit_StartRefusedNamingTheSetting()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => BrowserToolsSetup.StartRelayAsync(false, "Relay:BrowserTools:MaxBodyBytes=0"));
