@@ -15,6 +15,11 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            if (UpgradeRequestCheck.Problem(context.Request) is { } problem)
+            {
+                return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, $"Bad WebSocket upgrade request: {problem}.");
+            }
+
             return HandshakeOutcome.Refuse(StatusCodes.Status426UpgradeRequired,
                 $"{endpoint.Path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket).");
         }

@@ -1,6 +1,7 @@
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.BrowserTools;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Operations;
 using RapidTriage.Gateway.Viewer;
 
@@ -16,6 +17,7 @@ public static class RelayApp
         builder.AddRelayOrleans();
         builder.AddRelayOperations();
         builder.AddSessionViewer();
+        builder.AddRelayMcp();
         builder.AddBrowserTools();
         configure?.Invoke(builder);
 
@@ -24,6 +26,7 @@ public static class RelayApp
         app.UseWebSockets();
         app.MapRelay();
         app.MapSessionApi();
+        app.MapRelayMcp();
         app.MapRelayInfo();
         app.MapSessionViewer();
         app.MapRelayOperations();
