@@ -44,7 +44,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ -f tests/package.json ]; then
-  # Azurite for the cluster tests (and for deploy/local/start.sh under test, through AZURITE_BIN).
+  # Azurite for the cluster tests (and for deploy/local/start.sh under test, through AZURITE_BIN); BrowserTools 1.2
+  # (its MCP server, its original connector) and the MCP SDK for tests/RapidTriage.BrowserTools.Tests.
   (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -1,4 +1,5 @@
 using RapidTriage.Gateway.Api;
+using RapidTriage.Gateway.BrowserTools;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Operations;
@@ -17,6 +18,7 @@ public static class RelayApp
         builder.AddRelayOperations();
         builder.AddSessionViewer();
         builder.AddRelayMcp();
+        builder.AddBrowserTools();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -30,6 +32,7 @@ public static class RelayApp
         app.MapRelayInfo();
         app.MapSessionViewer();
         app.MapRelayOperations();
+        app.MapBrowserTools();
         return app;
     }
 }

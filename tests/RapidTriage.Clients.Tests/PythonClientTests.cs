@@ -1,3 +1,5 @@
+using RapidTriage.Testing;
+
 namespace RapidTriage.Clients.Tests;
 
 /// <summary>The protocol document's Python client (<c>python/client.py</c>), unchanged, on <c>/mcp-ws</c>.</summary>

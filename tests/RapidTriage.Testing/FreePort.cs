@@ -12,4 +12,31 @@ public static class FreePort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// The first loopback port from <paramref name="first"/> to <paramref name="last"/> nobody listens on, for clients
+    /// that look for a server only in a fixed range; skips <paramref name="except"/>.
+    /// </summary>
+    public static int InRange(int first, int last, params int[] except)
+    {
+        for (var port = first; port <= last; port++)
+        {
+            if (Array.IndexOf(except, port) >= 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"Every loopback port from {first} to {last} is in use.");
+    }
 }

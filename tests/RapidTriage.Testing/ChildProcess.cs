@@ -2,13 +2,13 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace RapidTriage.Clients.Tests;
+namespace RapidTriage.Testing;
 
 /// <summary>
 /// A child process with its output captured: every wait has a deadline, and a process that outlives
 /// its test (or its deadline) is killed with its whole tree.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
     private readonly Process _process;
@@ -51,7 +51,10 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <param name="arguments">Passed as they are, no shell quoting.</param>
     /// <param name="workingDirectory">The child's current directory.</param>
     /// <param name="missingHint">What to install when <paramref name="fileName"/> cannot be started.</param>
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, string missingHint)
+    /// <param name="environment">Variables set (or, with a null value, removed) in the child's environment.</param>
+    public static ChildProcess Start(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, string missingHint,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -66,6 +69,18 @@ internal sealed class ChildProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         var process = new Process { StartInfo = info };
@@ -104,6 +119,29 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the standard output holds <paramref name="text"/>; throws with everything it wrote when it exits or the time is up.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (!StandardOutput.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The process exited before writing \"{text}\".\n{Describe()}");
+            }
+
+            try
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The process did not write \"{text}\" within {timeout}.\n{Describe()}");
+            }
+        }
     }
 
     /// <summary>The command line, exit state and everything it wrote: the message of every failed assertion.</summary>
