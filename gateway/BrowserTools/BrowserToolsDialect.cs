@@ -12,7 +12,7 @@ namespace RapidTriage.Gateway.BrowserTools;
 /// <c>screenshot-request</c> becomes <c>take-screenshot</c>; what the extension has no use for is not sent.
 /// A <c>connection-init</c> shows an envelope client: from then on frames pass through unchanged.
 /// </summary>
-internal sealed class BrowserToolsDialect : IWireDialect
+internal sealed class BrowserToolsDialect(int maxFrameBytes) : IWireDialect
 {
     private static readonly byte[] HeartbeatResponse = """{"type":"heartbeat-response"}"""u8.ToArray();
 
@@ -20,6 +20,9 @@ internal sealed class BrowserToolsDialect : IWireDialect
 
     /// <summary>True once the client sent a <c>connection-init</c>: it speaks envelopes.</summary>
     public bool SpeaksEnvelopes => _envelopes;
+
+    /// <summary>A screenshot arrives as one <c>screenshot-data</c> frame (a base64 data URL), often over 1 MiB.</summary>
+    public int? MaxFrameBytes => _envelopes ? null : maxFrameBytes;
 
     public DialectInbound Inbound(ReadOnlyMemory<byte> frame)
     {

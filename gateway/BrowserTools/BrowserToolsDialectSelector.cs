@@ -13,6 +13,10 @@ internal sealed class BrowserToolsDialectSelector(IOptions<RelayOptions> relay, 
 {
     private readonly bool _active = relay.Value.Mode == RelayMode.Local && options.Value.Enabled;
 
+    // screenshot-data carries the PNG as a base64 data URL: 4/3 of its bytes, plus the frame around it.
+    private readonly int _maxFrameBytes = (int)Math.Min(int.MaxValue - 1, Math.Max(
+        relay.Value.MaxMessageSize, (options.Value.MaxScreenshotBytes * 4 / 3) + (64 * 1024)));
+
     public IWireDialect? Select(HttpContext context, Handshake.Endpoint endpoint)
     {
         if (!_active || endpoint != Handshake.Endpoint.Extension || context.WebSockets.WebSocketRequestedProtocols.Count > 0)
@@ -21,7 +25,7 @@ internal sealed class BrowserToolsDialectSelector(IOptions<RelayOptions> relay, 
         }
 
         var origin = context.Request.Headers.Origin.FirstOrDefault();
-        return IsExtensionOrigin(origin) ? new BrowserToolsDialect() : null;
+        return IsExtensionOrigin(origin) ? new BrowserToolsDialect(_maxFrameBytes) : null;
     }
 
     public static bool IsExtensionOrigin(string? origin) =>

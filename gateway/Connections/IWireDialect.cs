@@ -15,6 +15,12 @@ internal interface IWireDialect
     /// nothing. Frames from <see cref="DialectInbound.Reply"/> do not pass through here.
     /// </summary>
     byte[]? Outbound(byte[] payload);
+
+    /// <summary>
+    /// The largest frame the client may send while it speaks this dialect, when that differs from
+    /// <c>Relay:MaxMessageSize</c> (a dialect whose screenshots arrive as one frame); null: the usual limit.
+    /// </summary>
+    int? MaxFrameBytes => null;
 }
 
 /// <summary>The result of <see cref="IWireDialect.Inbound"/>.</summary>

@@ -15,7 +15,8 @@ internal sealed partial class RelayConnection
     /// </summary>
     private async Task ReceiveLoopAsync()
     {
-        var max = _services.Options.MaxMessageSize;
+        var usualMax = _services.Options.MaxMessageSize;
+        var max = usualMax;
         byte[]? buffer = null;
         var length = 0;
         var inMessage = false;
@@ -24,6 +25,11 @@ internal sealed partial class RelayConnection
         {
             while (true)
             {
+                if (!inMessage)
+                {
+                    max = _dialect?.MaxFrameBytes ?? usualMax;
+                }
+
                 Memory<byte> target;
                 if (buffer is null && !inMessage && !draining)
                 {

@@ -16,7 +16,7 @@ public sealed class DialectTests
     [Fact]
     public void Inbound_Heartbeat_RepliesHeartbeatResponseAndHandlesNothing()
     {
-        var result = new BrowserToolsDialect().Inbound(Bytes("""{"type":"heartbeat"}"""));
+        var result = new BrowserToolsDialect(1024 * 1024).Inbound(Bytes("""{"type":"heartbeat"}"""));
 
         Assert.True(result.Envelope.IsEmpty);
         Assert.Equal("""{"type":"heartbeat-response"}""", Encoding.UTF8.GetString(result.Reply!));
@@ -25,7 +25,7 @@ public sealed class DialectTests
     [Fact]
     public void Inbound_ScreenshotDataWithNumericRequestId_ScreenshotResponseWithThatId()
     {
-        var result = new BrowserToolsDialect().Inbound(Bytes("""{"type":"screenshot-data","data":"data:image/png;base64,AAAA","requestId":17,"autoPaste":true}"""));
+        var result = new BrowserToolsDialect(1024 * 1024).Inbound(Bytes("""{"type":"screenshot-data","data":"data:image/png;base64,AAAA","requestId":17,"autoPaste":true}"""));
 
         var envelope = Parse(result.Envelope);
         Assert.Equal("screenshot-response", envelope["type"]!.GetValue<string>());
@@ -39,7 +39,7 @@ public sealed class DialectTests
     [Fact]
     public void Inbound_ScreenshotError_FailedResponseWithItsMessage()
     {
-        var result = new BrowserToolsDialect().Inbound(Bytes("""{"type":"screenshot-error","error":"No tab","requestId":"r1"}"""));
+        var result = new BrowserToolsDialect(1024 * 1024).Inbound(Bytes("""{"type":"screenshot-error","error":"No tab","requestId":"r1"}"""));
 
         var envelope = Parse(result.Envelope);
         Assert.Equal("r1", envelope["id"]!.GetValue<string>());
@@ -50,7 +50,7 @@ public sealed class DialectTests
     [Fact]
     public void Inbound_ScreenshotDataWithoutRequestId_Dropped()
     {
-        var result = new BrowserToolsDialect().Inbound(Bytes("""{"type":"screenshot-data","data":"data:image/png;base64,AAAA"}"""));
+        var result = new BrowserToolsDialect(1024 * 1024).Inbound(Bytes("""{"type":"screenshot-data","data":"data:image/png;base64,AAAA"}"""));
 
         Assert.True(result.Envelope.IsEmpty);
         Assert.Null(result.Reply);
@@ -59,7 +59,7 @@ public sealed class DialectTests
     [Fact]
     public void Inbound_FlatPageNavigated_EventWithItsFieldsInData()
     {
-        var result = new BrowserToolsDialect().Inbound(Bytes("""{"type":"page-navigated","url":"https://a.test/","tabId":3,"timestamp":5}"""));
+        var result = new BrowserToolsDialect(1024 * 1024).Inbound(Bytes("""{"type":"page-navigated","url":"https://a.test/","tabId":3,"timestamp":5}"""));
 
         Assert.Equal("""{"type":"page-navigated","data":{"url":"https://a.test/","tabId":3,"timestamp":5}}""", Encoding.UTF8.GetString(result.Envelope.Span));
     }
@@ -67,7 +67,7 @@ public sealed class DialectTests
     [Fact]
     public void Inbound_CurrentUrlResponse_PageNavigatedOrDroppedWithoutUrl()
     {
-        var dialect = new BrowserToolsDialect();
+        var dialect = new BrowserToolsDialect(1024 * 1024);
 
         var withUrl = dialect.Inbound(Bytes("""{"type":"current-url-response","url":"https://b.test/","tabId":3,"requestId":"u1"}"""));
         var withoutUrl = dialect.Inbound(Bytes("""{"type":"current-url-response","url":null,"error":"no tab","requestId":"u2"}"""));
@@ -84,7 +84,7 @@ public sealed class DialectTests
     [InlineData("""[1,2]""")]
     public void Inbound_EnvelopeOrGarbage_PassedThroughUnchanged(string frame)
     {
-        var result = new BrowserToolsDialect().Inbound(Bytes(frame));
+        var result = new BrowserToolsDialect(1024 * 1024).Inbound(Bytes(frame));
 
         Assert.Equal(frame, Encoding.UTF8.GetString(result.Envelope.Span));
         Assert.Null(result.Reply);
@@ -93,7 +93,7 @@ public sealed class DialectTests
     [Fact]
     public void Outbound_ScreenshotRequest_TakeScreenshotWithRequestIdOnly()
     {
-        var sent = new BrowserToolsDialect().Outbound(Encoding.UTF8.GetBytes(ScreenshotRequest));
+        var sent = new BrowserToolsDialect(1024 * 1024).Outbound(Encoding.UTF8.GetBytes(ScreenshotRequest));
 
         Assert.Equal("""{"type":"take-screenshot","requestId":"req-9"}""", Encoding.UTF8.GetString(sent!));
     }
@@ -107,7 +107,7 @@ public sealed class DialectTests
     [InlineData("""{"type":"heartbeat","id":"h","data":{"status":"alive"}}""")]
     public void Outbound_WhatTheExtensionDoesNotUse_NotSent(string payload)
     {
-        Assert.Null(new BrowserToolsDialect().Outbound(Encoding.UTF8.GetBytes(payload)));
+        Assert.Null(new BrowserToolsDialect(1024 * 1024).Outbound(Encoding.UTF8.GetBytes(payload)));
     }
 
     [Fact]
@@ -115,13 +115,13 @@ public sealed class DialectTests
     {
         var ack = Encoding.UTF8.GetBytes("""{"type":"connection-ack","id":"a","data":{"sessionId":"local"}}""");
 
-        Assert.Same(ack, new BrowserToolsDialect().Outbound(ack));
+        Assert.Same(ack, new BrowserToolsDialect(1024 * 1024).Outbound(ack));
     }
 
     [Fact]
     public void ConnectionInit_AnyFrameAfter_PassesBothWaysUnchanged()
     {
-        var dialect = new BrowserToolsDialect();
+        var dialect = new BrowserToolsDialect(1024 * 1024);
         var init = Bytes("""{"type":"connection-init","data":{"clientType":"x"}}""");
         var member = Encoding.UTF8.GetBytes("""{"type":"member-joined","data":{}}""");
 

@@ -69,6 +69,25 @@ public sealed class LegacySocketTests
     }
 
     [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
+    public async Task CaptureScreenshot_ImageLargerThanMaxMessageSize_ArrivesWhole()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (relay, shots) = await BrowserToolsSetup.StartRelayAsync();
+        await using var _ = relay;
+        var image = new byte[3 * 1024 * 1024];
+        Random.Shared.NextBytes(image);
+        Convert.FromBase64String(ScriptedExtension.PngDataUrl["data:image/png;base64,".Length..]).CopyTo(image, 0);
+        await using var extension = new ScriptedExtension(relay.BaseUri.Port) { ScreenshotDataUrl = "data:image/png;base64," + Convert.ToBase64String(image) };
+        await extension.ConnectToRelayAsync(cts.Token);
+
+        var (status, body, raw) = await extension.Http.PostAsync("capture-screenshot", null, cts.Token).ReadAsync();
+
+        Assert.True(status == 200, raw);
+        Assert.Equal(image, await File.ReadAllBytesAsync(body!["path"]!.GetValue<string>(), cts.Token));
+        BrowserToolsSetup.DeleteFolder(shots);
+    }
+
+    [Fact(Timeout = BrowserToolsSetup.TestTimeoutMs)]
     public async Task CaptureScreenshot_ExtensionReportsError_Answers500WithItsMessage()
     {
         using var cts = new CancellationTokenSource(Timeout);

@@ -116,7 +116,7 @@ internal sealed partial class ScriptedExtension
         {
             var response = ScreenshotError is { } error
                 ? new JsonObject { ["type"] = "screenshot-error", ["error"] = error, ["requestId"] = requestId }
-                : new JsonObject { ["type"] = "screenshot-data", ["data"] = PngDataUrl, ["requestId"] = requestId };
+                : new JsonObject { ["type"] = "screenshot-data", ["data"] = ScreenshotDataUrl, ["requestId"] = requestId };
             if (ScreenshotError is null)
             {
                 if (ScreenshotPath.Length > 0)

@@ -50,6 +50,9 @@ internal sealed partial class ScriptedExtension : IAsyncDisposable
     /// <summary>The panel's "screenshot path" (empty: not sent).</summary>
     public string ScreenshotPath { get; set; } = "";
 
+    /// <summary>The image the DevTools page sends for <c>take-screenshot</c>, as a data URL.</summary>
+    public string ScreenshotDataUrl { get; set; } = PngDataUrl;
+
     /// <summary>What the DevTools page answers <c>take-screenshot</c> with: an image, or this error.</summary>
     public string? ScreenshotError { get; set; }
 
