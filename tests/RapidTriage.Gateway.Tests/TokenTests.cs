@@ -102,16 +102,18 @@ public sealed class TokenTests : IAsyncLifetime
     [Fact]
     public async Task AuthRefresh_BeforeExpiry_KeepsTheSocketOpen()
     {
+        // exp has whole-second precision, so a 2 s token may have barely a second left; 4 s leaves room for a
+        // loaded machine to finish the handshake and the refresh before the first token runs out.
         var session = RelayFixture.NewSession();
         await using var client = await TestClient.ConnectAsync(_server.WebSocketUri($"/tunnel/{session}"),
-            o => o.SetRequestHeader("Authorization", "Bearer " + RelayServer.Token(session, lifetime: TimeSpan.FromSeconds(2))));
+            o => o.SetRequestHeader("Authorization", "Bearer " + RelayServer.Token(session, lifetime: TimeSpan.FromSeconds(4))));
 
         await client.SendAsync(new { type = "auth-refresh", id = "r1", data = new { token = RelayServer.Token(session, lifetime: TimeSpan.FromMinutes(5)) } });
         var ack = await client.ReceiveTypeAsync("auth-refresh-ack");
         Assert.Equal("r1", ack["id"]!.GetValue<string>());
         Assert.True(ack["data"]!["expiresAt"]!.GetValue<long>() > DateTimeOffset.UtcNow.AddMinutes(4).ToUnixTimeMilliseconds());
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(5));
         await client.SendAsync(new { type = "heartbeat", id = "hb" });
         var heartbeat = await client.ReceiveTypeAsync("heartbeat");
         Assert.Equal("alive", heartbeat["data"]!["status"]!.GetValue<string>());

@@ -19,7 +19,10 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
         _gateway = _processes.StartLocalGateway("gateway",
             "--Logging:LogLevel:Default=Information",
             "--Logging:LogLevel:Orleans=Warning",
-            "--Relay:DrainWindow=00:00:01");
+            "--Relay:DrainWindow=00:00:01",
+
+            // The extension's id pinned, as README advises: otherwise start-up rightly warns that any extension may connect.
+            "--Relay:AllowedOrigins:0=chrome-extension://abcdefghijklmnopabcdefghijklmnop");
         await _gateway.WaitReadyAsync();
     }
 
