@@ -1,9 +1,15 @@
 using RapidTriage.Gateway.Hosting;
+using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Tools;
 
 if (args is ["token", ..])
 {
     return TokenCommand.Run(args);
+}
+
+if (args is ["mcp", ..])
+{
+    return await McpCommand.RunAsync(args);
 }
 
 if (args is ["probe", var url])

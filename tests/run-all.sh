@@ -26,6 +26,7 @@ need_apt=()
 # Debian's package installs for Debian's own interpreter: test exactly the one the tests run.
 /usr/bin/python3 -c 'import websockets; websockets.connect' 2>/dev/null || need_apt+=(python3-websockets)
 command -v curl >/dev/null || need_apt+=(curl)   # deploy/local/start.sh waits for gateways with it
+command -v ss >/dev/null || need_apt+=(iproute2)  # and checks which process holds a port with ss
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   sudo=()

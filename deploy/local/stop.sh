@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stops exactly what start.sh started (the pids it recorded, checked against their start times), in the
 # order that loses nothing: gateways first (clients get 1012 and their members leave), then silos (SIGTERM:
-# sessions write their final state and hand over), then Azurite. Removes Azurite's temp data and the run
-# folder. Safe to run twice.
+# sessions write their final state and hand over), then Azurite. Removes Azurite's temp data and moves the run
+# folder aside to $RAPIDTRIAGE_RUN_DIR.last (replacing the one before), so the logs of the last run stay for a
+# look after a failure. Safe to run twice.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -64,5 +65,8 @@ if [ -f "$run/azurite-data" ]; then
     */rapidtriage-azurite.*) rm -rf "$data" ;;
   esac
 fi
-rm -rf "$run"
-echo "Stopped."
+# The logs stay; the signing key does not.
+rm -f "$run/signing-key" "$run/pids"
+rm -rf "$run.last"
+mv "$run" "$run.last"
+echo "Stopped. Logs of this run: $run.last"

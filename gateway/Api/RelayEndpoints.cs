@@ -23,6 +23,7 @@ internal static class RelayEndpoints
         {
             // Load balancers retry elsewhere; a client reconnecting after 1012 lands on another gateway.
             services.GetRequiredService<RelayMetrics>().RefusedWhileDraining();
+            services.GetRequiredService<RefusalLog>().Refused(context, StatusCodes.Status503ServiceUnavailable, "draining");
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
             await context.Response.WriteAsync("This gateway is shutting down; connect to another.\n", context.RequestAborted);
@@ -32,6 +33,7 @@ internal static class RelayEndpoints
         var outcome = await services.GetRequiredService<HandshakeGate>().EvaluateAsync(context, endpoint, pathSessionId);
         if (!outcome.Accepted)
         {
+            services.GetRequiredService<RefusalLog>().Refused(context, outcome.Status, outcome.Message!);
             context.Response.StatusCode = outcome.Status;
             context.Response.ContentType = "text/plain; charset=utf-8";
             if (outcome.Status == StatusCodes.Status426UpgradeRequired)
@@ -50,6 +52,7 @@ internal static class RelayEndpoints
         using var slot = services.GetRequiredService<AddressLimiter>().TryAcquire(context.Connection.RemoteIpAddress);
         if (slot is null)
         {
+            services.GetRequiredService<RefusalLog>().Refused(context, StatusCodes.Status429TooManyRequests, "too many connections from this address");
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             await context.Response.WriteAsync("Too many connections from this address.\n", context.RequestAborted);
             return;

@@ -55,7 +55,7 @@ internal static class SessionApi
 
         if (limit is < 1 || afterSeq is < 0)
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "limit must be at least 1 and afterSeq at least 0.");
+            return Refuse(context, StatusCodes.Status400BadRequest, "limit must be at least 1 and afterSeq at least 0.");
         }
 
         var types = (type ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToImmutableArray();
@@ -70,24 +70,31 @@ internal static class SessionApi
         var (status, message) = services.GetRequiredService<HandshakeGate>().CheckCaller(context);
         if (status != 0)
         {
-            return Results.Problem(statusCode: status, title: message);
+            return Refuse(context, status, message!);
         }
 
         if (!SessionIds.IsValid(sessionId))
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"Bad session id: {SessionIds.Rule}.");
+            return Refuse(context, StatusCodes.Status400BadRequest, $"Bad session id: {SessionIds.Rule}.");
         }
 
         var check = await services.GetRequiredService<TokenService>().ValidateAsync(HandshakeGate.BearerToken(context.Request));
         if (!check.IsValid)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: $"Unauthorized: {check.Failure}.");
+            return Refuse(context, StatusCodes.Status401Unauthorized, $"Unauthorized: {check.Failure}.");
         }
 
         return string.Equals(check.SessionId, sessionId, StringComparison.Ordinal)
             ? null
-            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden: the token is for another session.");
+            : Refuse(context, StatusCodes.Status403Forbidden, "Forbidden: the token is for another session.");
+    }
+
+    /// <summary>A Problem response, logged by <see cref="RefusalLog"/>.</summary>
+    private static IResult Refuse(HttpContext context, int status, string title)
+    {
+        context.RequestServices.GetRequiredService<RefusalLog>().Refused(context, status, title);
+        return Results.Problem(statusCode: status, title: title);
     }
 
     private static IResult Json(Action<Utf8JsonWriter> write)

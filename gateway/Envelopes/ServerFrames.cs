@@ -1,16 +1,21 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using RapidTriage.Contracts;
 
 namespace RapidTriage.Gateway.Envelopes;
 
 /// <summary>The frames a gateway answers with itself.</summary>
+/// <remarks>
+/// An error's message is text for a person: written with the relaxed encoder, so quotes read <c>\"</c> and an
+/// apostrophe stays one, not <c>\u0022</c> and <c>\u0027</c>. Every receiver is a JSON parser, never an HTML page.
+/// </remarks>
 internal static class ServerFrames
 {
     public static byte[] Error(string sessionId, FrameError error) =>
         WireJson.Envelope(MessageTypes.Error, null, sessionId, error, static (w, e) =>
         {
             w.WriteString("code", e.Code);
-            w.WriteString("message", e.Message);
+            w.WriteString("message", JsonEncodedText.Encode(e.Message, JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
             if (e.RefId is null)
             {
                 w.WriteNull("refId");

@@ -15,6 +15,11 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            if (UpgradeRequestCheck.Problem(context.Request) is { } problem)
+            {
+                return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, $"Bad WebSocket upgrade request: {problem}.");
+            }
+
             return HandshakeOutcome.Refuse(StatusCodes.Status426UpgradeRequired,
                 $"{endpoint.Path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket).");
         }
@@ -84,7 +89,7 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
     public (int Status, string? Message) CheckCaller(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.FirstOrDefault();
-        if (origin is not null && !origins.IsAllowed(origin))
+        if (origin is not null && !origins.IsAllowed(origin) && !OriginPolicy.IsSameOrigin(context.Request, origin))
         {
             return (StatusCodes.Status403Forbidden, $"Forbidden: origin {origin} is not allowed.");
         }

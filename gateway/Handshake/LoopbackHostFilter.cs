@@ -21,6 +21,7 @@ internal static class LoopbackHostFilter
         {
             if (!OriginPolicy.IsLoopbackHost(context.Request.Host.Value ?? ""))
             {
+                context.RequestServices.GetRequiredService<Api.RefusalLog>().Refused(context, StatusCodes.Status403Forbidden, "not a loopback Host name");
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 await context.Response.WriteAsync("Forbidden: local mode answers only loopback Host names.\n", context.RequestAborted);
                 return;

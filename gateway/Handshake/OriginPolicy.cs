@@ -22,6 +22,13 @@ internal sealed class OriginPolicy(IOptions<RelayOptions> options)
         return false;
     }
 
+    /// <summary>
+    /// True when <paramref name="origin"/> is this request's own <c>scheme://Host</c>: a page this relay served
+    /// (the session viewer) talking back to it. The Host guard and auth still apply.
+    /// </summary>
+    public static bool IsSameOrigin(HttpRequest request, string origin) =>
+        request.Host.HasValue && string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True for <c>localhost</c>, <c>127.0.0.0/8</c> and <c>[::1]</c>, with or without a port.</summary>
     public static bool IsLoopbackHost(string host)
     {

@@ -1,6 +1,8 @@
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Operations;
+using RapidTriage.Gateway.Viewer;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -13,6 +15,8 @@ public static class RelayApp
         builder.AddRelay();
         builder.AddRelayOrleans();
         builder.AddRelayOperations();
+        builder.AddSessionViewer();
+        builder.AddRelayMcp();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -20,7 +24,9 @@ public static class RelayApp
         app.UseWebSockets();
         app.MapRelay();
         app.MapSessionApi();
+        app.MapRelayMcp();
         app.MapRelayInfo();
+        app.MapSessionViewer();
         app.MapRelayOperations();
         return app;
     }

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.WebSockets;
+using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Connections;
 using RapidTriage.Gateway.Envelopes;
@@ -23,6 +25,9 @@ internal static class RelayServices
         }
 
         builder.Services.AddOptions<RelayOptions>().Bind(section);
+
+        // Problem responses carry text for a person: "it's" and quotes as they are, not \u0027 and \u0022.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = relay.Limits.HandshakeTimeout);
         builder.Services.AddWebSockets(o =>
         {
@@ -35,6 +40,7 @@ internal static class RelayServices
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddSingleton<HandshakeGate>();
+        builder.Services.AddSingleton<RefusalLog>();
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<HeaderRedactor>();
         builder.Services.AddSingleton<EnvelopeParser>();
@@ -45,7 +51,8 @@ internal static class RelayServices
         builder.Services.AddSingleton<Sessions.SessionCalls>();
         builder.Services.AddSingleton<SubscriptionRenewer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRenewer>());
-        builder.Services.AddHostedService<DevelopmentTokenBanner>();
+        builder.Services.AddSingleton(new StartupBannerOutput(Console.Out));
+        builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }
 }

@@ -41,6 +41,8 @@ internal static class OperationsServices
 
     public static WebApplication MapRelayOperations(this WebApplication app)
     {
+        // Made now, not at the first connection: its counters are on /metrics at 0 from the start.
+        app.Services.GetRequiredService<RelayMetrics>();
         var port = app.Configuration.GetValue<int?>("Relay:Operations:Port");
         var live = app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false });
         var ready = app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(ReadyTag) });

@@ -1,9 +1,11 @@
 using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Connections;
+using RapidTriage.Gateway.Envelopes;
 
 namespace RapidTriage.Gateway.Operations;
 
@@ -32,23 +34,31 @@ internal sealed class RelayMetrics
         CloseCodes.ServiceRestart, CloseCodes.TryAgainLater, CloseCodes.TokenExpired, CloseCodes.Forbidden, CloseCodes.SlowConsumer,
     }.ToFrozenSet();
 
+    /// <summary>Every constant of <see cref="ErrorCodes"/>, so a code added there is counted under its own name.</summary>
+    private static readonly string[] KnownErrorCodes = [.. typeof(ErrorCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)];
+
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _typeLookup = KnownTypes.GetAlternateLookup<ReadOnlySpan<char>>();
     private readonly Counter<long> _received;
     private readonly Counter<long> _sent;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _closes;
-    private readonly Counter<long> _rateLimited;
-    private readonly Counter<long> _refused;
+    private readonly TaggedCount _errors;
+    private readonly TaggedCount _closes;
+    private long _rateLimited;
+    private long _refused;
 
     public RelayMetrics(IMeterFactory meters, ConnectionRegistry registry)
     {
         var meter = meters.Create(MeterName);
         _received = meter.CreateCounter<long>("relay.messages.received", description: "Frames received from clients, by type.");
         _sent = meter.CreateCounter<long>("relay.messages.sent", description: "Frames written to client sockets, by type.");
-        _errors = meter.CreateCounter<long>("relay.errors", description: "error frames sent to clients, by code.");
-        _closes = meter.CreateCounter<long>("relay.closes", description: "Closed client connections, by close code.");
-        _rateLimited = meter.CreateCounter<long>("relay.rate_limited", description: "Frames refused for being over a connection's rate.");
-        _refused = meter.CreateCounter<long>("relay.handshakes.refused", description: "Upgrade requests refused while draining.");
+
+        // Error, close, rate-limit and refusal counts are exported at 0 from the start (see TaggedCount).
+        _errors = new TaggedCount(meter, "relay.errors", "error frames sent to clients, by code.", "code", KnownErrorCodes);
+        _closes = new TaggedCount(meter, "relay.closes", "Closed client connections, by close code.", "code", KnownCloseCodes.Select(CodeName));
+        meter.CreateObservableCounter("relay.rate_limited", () => Volatile.Read(ref _rateLimited), description: "Frames refused for being over a connection's rate.");
+        meter.CreateObservableCounter("relay.handshakes.refused", () => Volatile.Read(ref _refused), description: "Upgrade requests refused while draining.");
         meter.CreateObservableUpDownCounter("relay.connections.open", () => OpenByRole(registry), description: "Open client connections, by role.");
         meter.CreateObservableGauge("relay.send_queue.bytes", () => registry.All.Sum(c => c.QueuedBytes), description: "Bytes waiting in all send queues.");
         meter.CreateObservableGauge("relay.send_queue.max_bytes", () => registry.All.Select(c => c.QueuedBytes).DefaultIfEmpty().Max(), description: "Bytes waiting in the fullest send queue.");
@@ -71,14 +81,13 @@ internal sealed class RelayMetrics
         }
     }
 
-    public void Error(string code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code));
+    public void Error(string code) => _errors.Add(code);
 
-    public void Closed(int code) =>
-        _closes.Add(1, new KeyValuePair<string, object?>("code", KnownCloseCodes.Contains(code) ? CodeName(code) : Other));
+    public void Closed(int code) => _closes.Add(KnownCloseCodes.Contains(code) ? CodeName(code) : Other);
 
-    public void RateLimited() => _rateLimited.Add(1);
+    public void RateLimited() => Interlocked.Increment(ref _rateLimited);
 
-    public void RefusedWhileDraining() => _refused.Add(1);
+    public void RefusedWhileDraining() => Interlocked.Increment(ref _refused);
 
     /// <summary>The known type named by a frame's top-level <c>type</c>, else <c>other</c>.</summary>
     internal string TypeOf(ReadOnlySpan<byte> payload)

@@ -33,6 +33,7 @@ public sealed class DeployScriptTests(ITestOutputHelper output)
             Assert.True(startCode == 0, started);
             Assert.Contains($"ws://127.0.0.1:{ports["GATEWAY1_PORT"]}", started, StringComparison.Ordinal);
             Assert.Contains($"ws://127.0.0.1:{ports["GATEWAY2_PORT"]}", started, StringComparison.Ordinal);
+            Assert.Contains("export TOKEN=ey", started, StringComparison.Ordinal);
 
             var pids = File.ReadAllLines(Path.Combine(run, "pids")).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
             Assert.Equal(["azurite", "gateway1", "gateway2", "silo1", "silo2"], pids.Keys.Order());
@@ -55,6 +56,10 @@ public sealed class DeployScriptTests(ITestOutputHelper output)
             Assert.False(Directory.Exists(run));
             Assert.False(Listening(int.Parse(ports["GATEWAY1_PORT"], CultureInfo.InvariantCulture)));
             Assert.False(Listening(int.Parse(ports["AZURITE_TABLE_PORT"], CultureInfo.InvariantCulture)));
+
+            // The logs are moved aside, not deleted; the signing key is not kept.
+            Assert.Contains("Now listening on", File.ReadAllText(Path.Combine(run + ".last", "gateway1.log")), StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(run + ".last", "signing-key")));
         }
         finally
         {
@@ -62,6 +67,63 @@ public sealed class DeployScriptTests(ITestOutputHelper output)
             {
                 await RunScriptAsync("stop.sh", environment, TimeSpan.FromSeconds(90));
             }
+
+            DeleteQuietly(run + ".last");
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task StartScript_GatewayPortTaken_FailsNamingPortAndHolder_AndStartsNothing()
+    {
+        var run = Path.Combine(Path.GetTempPath(), "rapidtriage-deploy-test-" + Guid.NewGuid().ToString("N")[..8]);
+        var environment = new Dictionary<string, string>
+        {
+            ["RAPIDTRIAGE_RUN_DIR"] = run,
+            ["RAPIDTRIAGE_NO_BUILD"] = "1",
+            ["CONFIGURATION"] = RepoPaths.Configuration,
+            ["AZURITE_BIN"] = RepoPaths.Azurite,
+        };
+        foreach (var name in new[] { "AZURITE_BLOB_PORT", "AZURITE_QUEUE_PORT", "AZURITE_TABLE_PORT", "SILO1_PORT", "SILO2_PORT", "SILO1_GATEWAY_PORT", "SILO2_GATEWAY_PORT", "GATEWAY2_PORT" })
+        {
+            environment[name] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        }
+
+        // A leftover relay on gateway1's port, as `dotnet run --project gateway` left running would be.
+        var leftover = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        leftover.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)leftover.LocalEndpoint).Port;
+            environment["GATEWAY1_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+
+            var (code, said) = await RunScriptAsync("start.sh", environment, TimeSpan.FromSeconds(50));
+            output.WriteLine(said);
+
+            Assert.NotEqual(0, code);
+            Assert.Contains($"port {port} (gateway1) is in use by pid {Environment.ProcessId}", said, StringComparison.Ordinal);
+            Assert.Contains("FAILED", said, StringComparison.Ordinal);
+            Assert.DoesNotContain("ready", said, StringComparison.OrdinalIgnoreCase);
+            Assert.False(File.Exists(Path.Combine(run, "pids")), "start.sh started something");
+            Assert.False(Listening(int.Parse(environment["AZURITE_BLOB_PORT"], CultureInfo.InvariantCulture)));
+        }
+        finally
+        {
+            leftover.Stop();
+            if (File.Exists(Path.Combine(run, "pids")))
+            {
+                await RunScriptAsync("stop.sh", environment, TimeSpan.FromSeconds(90));
+            }
+
+            DeleteQuietly(run);
+            DeleteQuietly(run + ".last");
+        }
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
         }
     }
 

@@ -27,6 +27,12 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code; only once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Every line the process wrote so far, stdout and stderr interleaved as read.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
     public static NodeProcess Start(string name, string fileName, IEnumerable<string> arguments, string logDirectory, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
@@ -89,15 +95,15 @@ internal sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, then waits for a graceful exit; kills it if it does not exit in time.</summary>
-    public async Task StopAsync(TimeSpan timeout)
+    /// <summary>SIGTERM (or <paramref name="signal"/>, e.g. <c>INT</c> as Ctrl+C sends), then waits for a graceful exit; kills it if it does not exit in time.</summary>
+    public async Task StopAsync(TimeSpan timeout, string signal = "TERM")
     {
         if (_process.HasExited)
         {
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }

@@ -117,6 +117,26 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.True(after.Has("relay_send_queue_bytes"), "send-queue depth is exported");
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Metrics_BeforeAnyTraffic_ErrorCloseAndRateLimitSeriesAreExportedAtZero()
+    {
+        var scrape = await _gateway.ScrapeAsync();
+
+        foreach (var code in new[] { "invalid-message", "rate-limited", "forbidden", "unavailable", "other" })
+        {
+            Assert.True(scrape.LabelValues("relay_errors_total", "code").Contains(code), $"relay_errors_total{{code=\"{code}\"}} is missing:\n{scrape.Text}");
+        }
+
+        Assert.Contains("1000", scrape.LabelValues("relay_closes_total", "code"));
+        Assert.Contains("4108", scrape.LabelValues("relay_closes_total", "code"));
+        Assert.True(scrape.Has("relay_rate_limited_total"), "relay_rate_limited_total is missing");
+        Assert.True(scrape.Has("relay_handshakes_refused_total"), "relay_handshakes_refused_total is missing");
+        Assert.Equal(0, scrape.Value("relay_errors_total"));
+        Assert.Equal(0, scrape.Value("relay_closes_total"));
+        Assert.Equal(0, scrape.Value("relay_rate_limited_total"));
+        Assert.Equal(0, scrape.Value("relay_handshakes_refused_total"));
+    }
+
     private async Task<Scrape> EventuallyAsync(Func<Scrape, bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

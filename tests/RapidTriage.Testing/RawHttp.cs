@@ -13,9 +13,13 @@ public static class RawHttp
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    /// <summary>Sends a WebSocket upgrade request (or, with <paramref name="upgrade"/> false, a plain GET) and reads the answer.</summary>
+    /// <summary>
+    /// Sends a WebSocket upgrade request (or, with <paramref name="upgrade"/> false, a plain GET) and reads the answer.
+    /// The upgrade carries <paramref name="webSocketKey"/> as its <c>Sec-WebSocket-Key</c>, else a fresh valid one.
+    /// </summary>
     public static async Task<HttpReply> GetAsync(
-        Uri baseUri, string pathAndQuery, IEnumerable<(string Name, string Value)>? headers = null, bool upgrade = true, string? host = null)
+        Uri baseUri, string pathAndQuery, IEnumerable<(string Name, string Value)>? headers = null, bool upgrade = true, string? host = null,
+        string? webSocketKey = null)
     {
         using var timeout = new CancellationTokenSource(Wait);
         using var client = new TcpClient();
@@ -28,7 +32,7 @@ public static class RawHttp
         if (upgrade)
         {
             request.Append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
-                .Append(CultureInfo.InvariantCulture, $"Sec-WebSocket-Key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\n");
+                .Append(CultureInfo.InvariantCulture, $"Sec-WebSocket-Key: {webSocketKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\n");
         }
         else
         {

@@ -34,7 +34,10 @@ public sealed class RelayServer : IAsyncDisposable
     public Uri WebSocketUri(string pathAndQuery) =>
         new($"ws://{BaseUri.Authority}{(pathAndQuery.StartsWith('/') ? "" : "/")}{pathAndQuery}");
 
-    public static async Task<RelayServer> StartAsync(params string[] settings)
+    public static Task<RelayServer> StartAsync(params string[] settings) => StartAsync(static _ => { }, settings);
+
+    /// <summary>Starts a gateway; <paramref name="configure"/> sees the builder last (a log capture, say).</summary>
+    public static async Task<RelayServer> StartAsync(Action<WebApplicationBuilder> configure, params string[] settings)
     {
         var defaults = new Dictionary<string, string>
         {
@@ -54,7 +57,11 @@ public sealed class RelayServer : IAsyncDisposable
         }
 
         var args = defaults.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
-        var app = RelayApp.Build(args, builder => builder.Logging.AddFilter("Orleans", LogLevel.Warning));
+        var app = RelayApp.Build(args, builder =>
+        {
+            builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+            configure(builder);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RelayServer(app, new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/"));
