@@ -6,6 +6,7 @@ namespace RapidTriage.Grains;
 internal sealed partial class SessionGrain
 {
     private GatewayPresence? _presence;
+
     private Task OnTickAsync(CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;

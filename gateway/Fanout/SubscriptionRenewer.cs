@@ -57,20 +57,20 @@ internal sealed partial class SubscriptionRenewer(
     }
 
     /// <summary>
-    /// Renews every session this gateway holds now, each again <paramref name="retry"/> after a failed attempt,
-    /// until each is answered or <paramref name="within"/> has passed. After a silo is lost its sessions fail
+    /// Renews every session this gateway holds now, each again <paramref name="retry"/> after an attempt that
+    /// failed or was not answered within <paramref name="attempt"/>, until each is answered or
+    /// <paramref name="within"/> has passed. After a silo is lost its sessions fail
     /// until the cluster declares it dead and then come back elsewhere with an empty roster; this puts their
     /// connections back (or closes the stale ones) as soon as they can be reached, not at the next tick.
     /// </summary>
-    public Task RenewAllUntilAnsweredAsync(TimeSpan retry, TimeSpan within, CancellationToken cancellationToken)
+    public Task RenewAllUntilAnsweredAsync(TimeSpan retry, TimeSpan attempt, TimeSpan within, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + within;
         var sessions = registry.All.Select(c => c.SessionId).Distinct(StringComparer.Ordinal).ToList();
         return Task.WhenAll(sessions.Select(async id =>
         {
-            // An attempt may wait for the session to activate from storage on another silo, but not for a
-            // call lost with the dead silo (that one only fails at the response timeout).
-            var attempt = options.Value.Cluster.RenewInterval;
+            // A call lost with the dead silo only fails at the response timeout: the next attempt does not wait
+            // for it. One that waits for the session to activate elsewhere is answered when that is done.
             while (!cancellationToken.IsCancellationRequested)
             {
                 var connections = registry.All.Where(c => string.Equals(c.SessionId, id, StringComparison.Ordinal)).ToArray();

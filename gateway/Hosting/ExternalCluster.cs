@@ -29,14 +29,15 @@ internal static class ExternalCluster
 
         // A lost silo connection starts a renewal of every session, retried until each answers (SiloLossWatcher).
         var retry = configuration.GetValue("Relay:Cluster:SiloLossRetry", TimeSpan.FromMilliseconds(250));
+        var attempt = configuration.GetValue("Relay:Cluster:SiloLossAttempt", TimeSpan.FromSeconds(1));
         var window = configuration.GetValue("Relay:Cluster:SiloLossWindow", TimeSpan.FromSeconds(30));
-        if (retry <= TimeSpan.Zero || window <= TimeSpan.Zero)
+        if (retry <= TimeSpan.Zero || attempt <= TimeSpan.Zero || window <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException("Relay:Cluster:SiloLossRetry and Relay:Cluster:SiloLossWindow must be positive.");
+            throw new InvalidOperationException("Relay:Cluster:SiloLossRetry, SiloLossAttempt and SiloLossWindow must be positive.");
         }
 
         client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp =>
-            new SiloLossWatcher(sp, retry, window, sp.GetRequiredService<ILogger<SiloLossWatcher>>()));
+            new SiloLossWatcher(sp, retry, attempt, window, sp.GetRequiredService<ILogger<SiloLossWatcher>>()));
 
         // Beats: the cluster's way to notice this gateway died, in Relay:Cluster:GatewayExpiry (silo setting, 3 s).
         var beat = configuration.GetValue("Relay:Cluster:BeatInterval", TimeSpan.FromSeconds(1));

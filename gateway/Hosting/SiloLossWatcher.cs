@@ -12,6 +12,7 @@ namespace RapidTriage.Gateway.Hosting;
 internal sealed partial class SiloLossWatcher(
     IServiceProvider services,
     TimeSpan retry,
+    TimeSpan attempt,
     TimeSpan window,
     ILogger<SiloLossWatcher> logger) : IClusterConnectionStatusObserver, IDisposable
 {
@@ -55,7 +56,7 @@ internal sealed partial class SiloLossWatcher(
         {
             // Resolved late: the renewer needs the cluster client, which creates this observer.
             var renewer = services.GetRequiredService<SubscriptionRenewer>();
-            await renewer.RenewAllUntilAnsweredAsync(retry, window, token);
+            await renewer.RenewAllUntilAnsweredAsync(retry, attempt, window, token);
         }
         catch (OperationCanceledException)
         {
