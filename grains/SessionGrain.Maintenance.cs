@@ -1,9 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace RapidTriage.Grains;
 
 internal sealed partial class SessionGrain
 {
+    private GatewayPresence? _presence;
+
     /// <summary>Whether history is written periodically (local mode writes only on deactivation).</summary>
     private bool WritesBehind => _options.History.FlushInterval != TimeSpan.MaxValue;
 
@@ -48,7 +51,9 @@ internal sealed partial class SessionGrain
 
     private void ExpireGateways(DateTime now)
     {
-        foreach (var link in _gateways.Values.Where(l => now - l.LastRenewed > _options.Cluster.ObserverExpiry).ToList())
+        // Silent past ObserverExpiry, or known dead sooner by the silo's view of gateway beats.
+        var presence = _presence ??= ServiceProvider.GetService<GatewayPresence>();
+        foreach (var link in _gateways.Values.Where(l => now - l.LastRenewed > _options.Cluster.ObserverExpiry || presence?.IsGone(l.GatewayId) == true).ToList())
         {
             LogGatewayExpired(SessionId, link.GatewayId, link.Members.Count);
             _gateways.Remove(link.GatewayId);

@@ -77,6 +77,16 @@ public sealed class ClusterOptions
     public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// <c>Relay:Cluster:GatewayExpiry</c>: a gateway whose beats (every <c>Relay:Cluster:BeatInterval</c>, 1 s, a
+    /// gateway setting) the cluster has not heard for this long is dead, and its members leave every session at
+    /// the session's next tick. Much sooner than <see cref="ObserverExpiry"/>, which stays as the fallback.
+    /// </summary>
+    public TimeSpan GatewayExpiry { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary><c>Relay:Cluster:PresencePoll</c>: how often each silo reads which gateways went quiet.</summary>
+    public TimeSpan PresencePoll { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// <c>Relay:Cluster:GatewayQueueBytes</c>: bytes waiting for one gateway before the session gives up on
     /// it for now and tells it to close its receivers with 4108 (they recover from history).
     /// </summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace RapidTriage.Grains;
@@ -19,6 +20,9 @@ public static class SiloBuilderExtensions
         silo.Services.Configure<SessionOptions>(relay);
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<SessionMetrics>();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<GatewayPresence>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<GatewayPresence>());
         var idle = relay.GetValue("SessionIdleTimeout", TimeSpan.FromMinutes(15));
         silo.Configure<GrainCollectionOptions>(o =>
             o.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = idle);

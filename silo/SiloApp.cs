@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using RapidTriage.Grains;
@@ -38,7 +37,7 @@ public static class SiloApp
                 o.ServiceId = settings.ServiceId;
             });
             silo.ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
-            silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Relay:Silo:Membership"));
+            silo.Services.AddFailureDetection(configuration);
             silo.UseAzureStorageClustering(o => o.TableServiceClient = storage.Tables());
             silo.AddAzureBlobGrainStorage(SessionStorage.ProviderName, options => options.Configure<Serializer>((o, serializer) =>
             {

@@ -56,12 +56,44 @@ internal sealed partial class SubscriptionRenewer(
         }
     }
 
-    private async Task RenewAsync(string sessionId, RelayConnection[] connections)
+    /// <summary>
+    /// Renews every session this gateway holds now, each again <paramref name="retry"/> after an attempt that
+    /// failed or was not answered within <paramref name="attempt"/>, until each is answered or
+    /// <paramref name="within"/> has passed. After a silo is lost its sessions fail
+    /// until the cluster declares it dead and then come back elsewhere with an empty roster; this puts their
+    /// connections back (or closes the stale ones) as soon as they can be reached, not at the next tick.
+    /// </summary>
+    public Task RenewAllUntilAnsweredAsync(TimeSpan retry, TimeSpan attempt, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var sessions = registry.All.Select(c => c.SessionId).Distinct(StringComparer.Ordinal).ToList();
+        return Task.WhenAll(sessions.Select(async id =>
+        {
+            // A call lost with the dead silo only fails at the response timeout: the next attempt does not wait
+            // for it. One that waits for the session to activate elsewhere is answered when that is done.
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var connections = registry.All.Where(c => string.Equals(c.SessionId, id, StringComparison.Ordinal)).ToArray();
+                if (await RenewAsync(id, connections, attempt) || DateTime.UtcNow + retry > deadline)
+                {
+                    return;
+                }
+
+                await Task.Delay(retry, cancellationToken);
+            }
+        }));
+    }
+
+    private Task<bool> RenewAsync(string sessionId, RelayConnection[] connections) =>
+        RenewAsync(sessionId, connections, options.Value.Cluster.RenewInterval);
+
+    /// <summary>False when the session could not be reached within <paramref name="wait"/>.</summary>
+    private async Task<bool> RenewAsync(string sessionId, RelayConnection[] connections, TimeSpan wait)
     {
         var subscriptions = connections.Select(c => c.Subscription).OfType<Subscription>().ToArray();
         if (subscriptions.Length == 0)
         {
-            return;
+            return true;
         }
 
         try
@@ -69,7 +101,7 @@ internal sealed partial class SubscriptionRenewer(
             // A call caught in a silo's death waits for the response timeout; the next renewal must not.
             var result = await grains.GetGrain<ISessionGrain>(sessionId)
                 .Renew(identity.GatewayId, fanout.Reference, [.. subscriptions])
-                .WaitAsync(options.Value.Cluster.RenewInterval);
+                .WaitAsync(wait);
             foreach (var id in result.Stale)
             {
                 if (registry.TryGet(id, out var connection))
@@ -78,10 +110,13 @@ internal sealed partial class SubscriptionRenewer(
                     connection.RequestClose(CloseCodes.ServiceRestart, "session restarted; reconnect with lastSeq and epoch");
                 }
             }
+
+            return true;
         }
         catch (Exception ex)
         {
             LogRenewFailed(ex, sessionId);
+            return false;
         }
     }
 

@@ -22,9 +22,32 @@ internal static class ExternalCluster
         client.UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.Tables(configuration));
 
         // A call in flight when its silo dies is answered by nobody: it fails after this, and meanwhile holds up
-        // the connection that made it. Orleans' 30 s default is longer than any relay call should take.
+        // the connection that made it. Orleans' 30 s default is longer than any relay call should take; a session
+        // activating from storage on another silo takes well under a second.
         client.Configure<ClientMessagingOptions>(o =>
-            o.ResponseTimeout = configuration.GetValue("Relay:Cluster:ResponseTimeout", TimeSpan.FromSeconds(10)));
+            o.ResponseTimeout = configuration.GetValue("Relay:Cluster:ResponseTimeout", TimeSpan.FromSeconds(5)));
+
+        // A lost silo connection starts a renewal of every session, retried until each answers (SiloLossWatcher).
+        var retry = configuration.GetValue("Relay:Cluster:SiloLossRetry", TimeSpan.FromMilliseconds(250));
+        var attempt = configuration.GetValue("Relay:Cluster:SiloLossAttempt", TimeSpan.FromSeconds(1));
+        var window = configuration.GetValue("Relay:Cluster:SiloLossWindow", TimeSpan.FromSeconds(30));
+        if (retry <= TimeSpan.Zero || attempt <= TimeSpan.Zero || window <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Relay:Cluster:SiloLossRetry, SiloLossAttempt and SiloLossWindow must be positive.");
+        }
+
+        client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp =>
+            new SiloLossWatcher(sp, retry, attempt, window, sp.GetRequiredService<ILogger<SiloLossWatcher>>()));
+
+        // Beats: the cluster's way to notice this gateway died, in Relay:Cluster:GatewayExpiry (silo setting, 3 s).
+        var beat = configuration.GetValue("Relay:Cluster:BeatInterval", TimeSpan.FromSeconds(1));
+        if (beat <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Relay:Cluster:BeatInterval must be positive.");
+        }
+
+        client.Services.AddHostedService(sp => new GatewayBeat(
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<Fanout.GatewayIdentity>(), beat, sp.GetRequiredService<ILogger<GatewayBeat>>()));
 
         // Started before its silos (deploy scripts, a restart), a gateway waits for them instead of exiting.
         client.UseConnectionRetryFilter(static async (_, cancellationToken) =>

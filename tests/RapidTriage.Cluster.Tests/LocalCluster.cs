@@ -24,9 +24,12 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly List<NodeProcess> _all = [];
     private int _starts;
 
-    private LocalCluster(Azurite azurite, string logRoot, int silos, int gateways)
+    private readonly bool _defaults;
+
+    private LocalCluster(Azurite azurite, string logRoot, int silos, int gateways, bool defaults)
     {
         _azurite = azurite;
+        _defaults = defaults;
         ClusterId = "c" + Guid.NewGuid().ToString("N")[..10];
         _logDirectory = Path.Combine(logRoot, ClusterId);
         _silos = [.. Enumerable.Range(0, silos).Select(_ => new Endpoints(FreePort.Next(), FreePort.Next()))];
@@ -37,9 +40,16 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public string ClusterId { get; }
 
-    public static async Task<LocalCluster> StartAsync(AzuriteFixture fixture, int silos = 2, int gateways = 2)
+    public static Task<LocalCluster> StartAsync(AzuriteFixture fixture, int silos = 2, int gateways = 2) =>
+        StartAsync(fixture.Azurite, fixture.LogRoot, silos, gateways, defaults: false);
+
+    /// <summary>
+    /// A cluster on the given Azurite. With <paramref name="defaults"/> the silos and gateways run with the
+    /// production defaults for renewal, expiry, failure detection and history flushes, not the short periods above.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(Azurite azurite, string logRoot, int silos, int gateways, bool defaults)
     {
-        var cluster = new LocalCluster(fixture.Azurite, fixture.LogRoot, silos, gateways);
+        var cluster = new LocalCluster(azurite, logRoot, silos, gateways, defaults);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(cluster.StartSiloAsync));
@@ -67,19 +77,22 @@ internal sealed class LocalCluster : IAsyncDisposable
     public async Task StartSiloAsync(int index)
     {
         var (siloPort, gatewayPort) = _silos[index];
-        var process = Start($"silo{index}", RepoPaths.SiloDll,
+        string[] tuned = _defaults ? [] :
         [
-            $"--Relay:Silo:SiloPort={siloPort}",
-            $"--Relay:Silo:GatewayPort={gatewayPort}",
-            "--Relay:Silo:ShutdownTimeout=00:00:20",
-
             // Death of a killed silo is declared after about two missed 1 s probes (production: 5 s probes, 3 misses).
             "--Relay:Silo:Membership:ProbeTimeout=00:00:01",
             "--Relay:Silo:Membership:NumMissedProbesLimit=2",
             "--Relay:Silo:Membership:TableRefreshTimeout=00:00:02",
             $"--Relay:Cluster:ObserverExpiry={ObserverExpiry}",
             "--Relay:History:FlushInterval=00:00:00.250",
+        ];
+        var process = Start($"silo{index}", RepoPaths.SiloDll,
+        [
+            $"--Relay:Silo:SiloPort={siloPort}",
+            $"--Relay:Silo:GatewayPort={gatewayPort}",
+            "--Relay:Silo:ShutdownTimeout=00:00:20",
             "--Logging:LogLevel:RapidTriage.Grains=Debug",
+            .. tuned,
         ]);
         _siloProcesses[index] = process;
         await process.WaitForOutputAsync("Silo ready", StartTimeout);
@@ -88,15 +101,19 @@ internal sealed class LocalCluster : IAsyncDisposable
     public async Task StartGatewayAsync(int index)
     {
         var port = _gateways[index].Port;
+        string[] tuned = _defaults ? [] :
+        [
+            $"--Relay:Cluster:RenewInterval={RenewInterval}",
+            "--Relay:Cluster:GatewayListRefreshPeriod=00:00:01",
+            "--Relay:InitGracePeriod=00:00:00.200",
+        ];
         var process = Start($"gateway{index}", RepoPaths.GatewayDll,
         [
             "--Relay:Silo=External",
             $"--Relay:Urls=http://127.0.0.1:{port}",
             $"--Relay:Auth:SigningKey={RelayServer.SigningKey}",
-            $"--Relay:Cluster:RenewInterval={RenewInterval}",
-            "--Relay:Cluster:GatewayListRefreshPeriod=00:00:01",
-            "--Relay:InitGracePeriod=00:00:00.200",
             "--Logging:LogLevel:RapidTriage.Gateway.Connection=Debug",
+            .. tuned,
         ]);
         _gatewayProcesses[index] = process;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -159,6 +176,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:RapidTriage=Information",
             "--Logging:LogLevel:Orleans=Warning",
+            "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             "--Logging:Console:TimestampFormat=HH:mm:ss.fff ",
         ];

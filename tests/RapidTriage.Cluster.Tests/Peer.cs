@@ -32,6 +32,9 @@ internal sealed class Peer : IAsyncDisposable
     /// <summary>The newest event <c>seq</c> seen (and the ack's, until one arrives).</summary>
     public long LastSeq { get; private set; }
 
+    /// <summary>Frames that arrived between <c>connection-init</c> and its answer (none, if the gateway holds them as it should).</summary>
+    public List<JsonObject> BeforeInitAck { get; } = [];
+
     /// <summary>The answer to <c>connection-init</c>, when one was sent.</summary>
     public JsonObject? InitAck { get; private set; }
 
@@ -58,7 +61,18 @@ internal sealed class Peer : IAsyncDisposable
         if (init is not null)
         {
             await peer.SendAsync(new { type = "connection-init", data = init });
-            peer.InitAck = await peer.ReceiveTypeAsync("connection-ack");
+            while (peer.InitAck is null)
+            {
+                var frame = await peer.ReceiveAsync(Wait) ?? throw new TimeoutException($"No connection-ack within {Wait} (closed: {peer.CloseStatus?.ToString() ?? "no"}).");
+                if (frame["type"]?.GetValue<string>() == "connection-ack")
+                {
+                    peer.InitAck = frame;
+                }
+                else
+                {
+                    peer.BeforeInitAck.Add(frame);
+                }
+            }
         }
 
         return peer;

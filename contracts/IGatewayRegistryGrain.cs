@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+
+namespace RapidTriage.Contracts;
+
+/// <summary>
+/// One per cluster (key 0): every gateway says it is alive every <c>Relay:Cluster:BeatInterval</c>, and each silo
+/// reads who went quiet, so a session learns that a gateway died in seconds, at no cost per session.
+/// </summary>
+public interface IGatewayRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>A gateway is alive.</summary>
+    Task Beat(string gatewayId);
+
+    /// <summary>Every gateway heard from, with how long each has been silent.</summary>
+    Task<GatewayRoll> Roll();
+}
+
+/// <param name="ListeningFor">How long this registry has been taking beats (it starts empty after its silo dies).</param>
+/// <param name="SilentFor">Per gateway id: the time since its last beat.</param>
+[GenerateSerializer, Immutable, Alias("rt.GatewayRoll")]
+public sealed record GatewayRoll(
+    [property: Id(0)] TimeSpan ListeningFor,
+    [property: Id(1)] ImmutableDictionary<string, TimeSpan> SilentFor);

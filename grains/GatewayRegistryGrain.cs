@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using RapidTriage.Contracts;
+
+namespace RapidTriage.Grains;
+
+/// <summary>
+/// In memory only: after its silo dies it starts empty, and <see cref="GatewayRoll.ListeningFor"/> tells
+/// readers not to trust silence until every live gateway has had time to beat again.
+/// </summary>
+internal sealed class GatewayRegistryGrain(TimeProvider time) : Grain, IGatewayRegistryGrain
+{
+    /// <summary>A gateway silent this long is forgotten (it was declared gone long before).</summary>
+    private static readonly TimeSpan Forget = TimeSpan.FromMinutes(10);
+
+    private readonly Dictionary<string, long> _lastBeat = new(StringComparer.Ordinal);
+    private readonly long _started = time.GetTimestamp();
+
+    public Task Beat(string gatewayId)
+    {
+        _lastBeat[gatewayId] = time.GetTimestamp();
+        return Task.CompletedTask;
+    }
+
+    public Task<GatewayRoll> Roll()
+    {
+        foreach (var id in _lastBeat.Where(b => time.GetElapsedTime(b.Value) > Forget).Select(b => b.Key).ToList())
+        {
+            _lastBeat.Remove(id);
+        }
+
+        var silent = _lastBeat.ToImmutableDictionary(b => b.Key, b => time.GetElapsedTime(b.Value), StringComparer.Ordinal);
+        return Task.FromResult(new GatewayRoll(time.GetElapsedTime(_started), silent));
+    }
+}
