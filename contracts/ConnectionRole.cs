@@ -1,6 +1,6 @@
 namespace RapidTriage.Contracts;
 
-/// <summary>The endpoint a connection came in on (contract section 1).</summary>
+/// <summary>The endpoint a connection came in on (docs/protocol.md section 1).</summary>
 public enum ConnectionRole
 {
     /// <summary><c>/extension-ws</c>: the browser extension that captures data and serves commands.</summary>

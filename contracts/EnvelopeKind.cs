@@ -1,6 +1,6 @@
 namespace RapidTriage.Contracts;
 
-/// <summary>How the session routes an envelope (contract section 4). Control messages never reach a grain.</summary>
+/// <summary>How the session routes an envelope (docs/protocol.md section 4). Control messages never reach a grain.</summary>
 public enum EnvelopeKind
 {
     /// <summary>Stamped with <c>seq</c>, kept in history, sent to every other member.</summary>

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace RapidTriage.Contracts;
 
-/// <summary>A <c>history-request</c> or <c>GET /api/sessions/{id}/events</c> (contract section 5).</summary>
+/// <summary>A <c>history-request</c> or <c>GET /api/sessions/{id}/events</c> (docs/protocol.md section 5).</summary>
 /// <param name="Types">Only these types; empty for all.</param>
 /// <param name="AfterSeq">Only events with a larger <c>seq</c>.</param>
 /// <param name="Limit">At most this many, in <c>seq</c> order.</param>

@@ -11,7 +11,7 @@ namespace RapidTriage.Contracts;
 /// </param>
 /// <param name="Ack">
 /// The envelope says <c>"ack": true</c>: the sender wants a <c>publish-ack</c>, and an event whose id the session
-/// accepted recently is not delivered again (contract section 3).
+/// accepted recently is not delivered again (docs/protocol.md section 3).
 /// </param>
 [GenerateSerializer, Immutable, Alias("rt.InboundEnvelope")]
 public sealed record InboundEnvelope(

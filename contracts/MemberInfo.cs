@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace RapidTriage.Contracts;
 
-/// <summary>One connection in a session's roster (contract section 2).</summary>
+/// <summary>One connection in a session's roster (docs/protocol.md section 2).</summary>
 /// <param name="ConnectionId">Unique id the gateway gave the connection.</param>
 /// <param name="Role">The endpoint it came in on.</param>
 /// <param name="GatewayId">The gateway holding its socket.</param>

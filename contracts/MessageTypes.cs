@@ -1,6 +1,6 @@
 namespace RapidTriage.Contracts;
 
-/// <summary>The envelope types the relay knows and how each is routed (contract section 4).</summary>
+/// <summary>The envelope types the relay knows and how each is routed (docs/protocol.md section 4).</summary>
 public static class MessageTypes
 {
     /// <summary><c>connection-ack</c></summary>

@@ -2,7 +2,7 @@ namespace RapidTriage.Contracts;
 
 /// <summary>
 /// Why a recovery cannot be exact: the <c>reason</c> of a <c>connection-ack</c> with <c>"recovered":false</c>
-/// (contract section 5), and the gap a replay cursor runs into.
+/// (docs/protocol.md section 5), and the gap a replay cursor runs into.
 /// </summary>
 public static class RecoveryReasons
 {

@@ -1,7 +1,7 @@
 namespace RapidTriage.Contracts;
 
 /// <summary>
-/// One page of a connection's replay cursor (contract section 5): the events after <paramref name="AfterSeq"/> that
+/// One page of a connection's replay cursor (docs/protocol.md section 5): the events after <paramref name="AfterSeq"/> that
 /// were meant for <paramref name="ConnectionId"/> (every event but its own), read as its socket drains.
 /// </summary>
 /// <param name="ConnectionId">The reader; its own events are left out.</param>

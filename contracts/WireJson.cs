@@ -38,7 +38,7 @@ public static class WireJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Writes a roster entry's fields (contract section 2) into the current object.</summary>
+    /// <summary>Writes a roster entry's fields (docs/protocol.md section 2) into the current object.</summary>
     public static void WriteMemberFields(Utf8JsonWriter writer, MemberInfo member)
     {
         ArgumentNullException.ThrowIfNull(writer);

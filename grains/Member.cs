@@ -19,7 +19,7 @@ internal sealed class Member(MemberInfo info, GatewayLink gateway)
 
     public MemberInfo Snapshot() => Info with { LastSeen = LastSeen };
 
-    /// <summary>Whether this member receives <paramref name="commandType"/> (contract section 4).</summary>
+    /// <summary>Whether this member receives <paramref name="commandType"/> (docs/protocol.md section 4).</summary>
     public bool CanServe(string commandType)
     {
         if (Info.Role == ConnectionRole.Mcp)

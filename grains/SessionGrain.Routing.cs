@@ -149,7 +149,7 @@ internal sealed partial class SessionGrain
         Dispatch(WireJson.WithId(command.Payload, correlationId), handlers);
     }
 
-    /// <summary>The members that receive <paramref name="command"/> (contract section 4), never its sender.</summary>
+    /// <summary>The members that receive <paramref name="command"/> (docs/protocol.md section 4), never its sender.</summary>
     private List<Member> Handlers(InboundEnvelope command) =>
         [.. _roster.Values.Where(m => m.Id != command.SenderConnectionId && m.CanServe(command.Type))];
 

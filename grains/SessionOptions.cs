@@ -21,7 +21,7 @@ public sealed class SessionOptions
     public PublishAckOptions PublishAck { get; set; } = new();
 }
 
-/// <summary>How long a session remembers the ids of <c>"ack": true</c> events, to recognize resends (contract section 3).</summary>
+/// <summary>How long a session remembers the ids of <c>"ack": true</c> events, to recognize resends (docs/protocol.md section 3).</summary>
 public sealed class PublishAckOptions
 {
     /// <summary><c>Relay:PublishAck:RememberIds</c>: the newest this many acknowledged ids are always remembered.</summary>
@@ -31,7 +31,7 @@ public sealed class PublishAckOptions
     public TimeSpan RememberFor { get; set; } = TimeSpan.FromMinutes(5);
 }
 
-/// <summary>Bounds of a session's event history (contract section 5).</summary>
+/// <summary>Bounds of a session's event history (docs/protocol.md section 5).</summary>
 public sealed class HistoryOptions
 {
     /// <summary><c>Relay:History:PerType</c>: events kept per type.</summary>

@@ -4,7 +4,7 @@ using RapidTriage.Gateway.Operations;
 
 namespace RapidTriage.Gateway.Api;
 
-/// <summary>The three WebSocket endpoints (contract section 1).</summary>
+/// <summary>The three WebSocket endpoints (docs/protocol.md section 1).</summary>
 internal static class RelayEndpoints
 {
     public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder app)

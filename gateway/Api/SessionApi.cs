@@ -10,7 +10,7 @@ using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Api;
 
-/// <summary><c>GET /api/sessions/{id}</c> and <c>/events</c> (contract sections 2 and 5), with the tunnel's auth.</summary>
+/// <summary><c>GET /api/sessions/{id}</c> and <c>/events</c> (docs/protocol.md sections 2 and 5), with the tunnel's auth.</summary>
 internal static class SessionApi
 {
     private const int MaxPage = 1000;

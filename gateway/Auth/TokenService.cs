@@ -9,7 +9,7 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Auth;
 
 /// <summary>
-/// Validates relay tokens (contract section 1): signed (HS256, RS256 or ES256 with a configured key, or a
+/// Validates relay tokens (docs/protocol.md section 1): signed (HS256, RS256 or ES256 with a configured key, or a
 /// key from an OpenID authority), <c>exp</c> required, <c>nbf</c>, issuer and audience when configured,
 /// 30 s clock skew at most, and a <c>sid</c> claim naming the one session it opens. Also mints HS256 tokens.
 /// </summary>

@@ -6,7 +6,7 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.BrowserTools;
 
 /// <summary>
-/// The HTTP API of browser-tools-server 1.2.0 (contract section 7), served from the session's history, with the
+/// The HTTP API of browser-tools-server 1.2.0 (docs/protocol.md section 7), served from the session's history, with the
 /// relay's own admission: loopback clients only, the Origin allow list, no wildcard CORS. Local mode only.
 /// </summary>
 internal static class BrowserToolsApi

@@ -1,6 +1,6 @@
 namespace RapidTriage.Gateway.Connections;
 
-/// <summary>The close codes of contract section 3.</summary>
+/// <summary>The close codes of docs/protocol.md section 3.</summary>
 internal static class CloseCodes
 {
     public const int Normal = 1000;

@@ -4,7 +4,7 @@ using RapidTriage.Contracts;
 namespace RapidTriage.Gateway.Connections;
 
 /// <summary>
-/// What one connection has been sent and what it is owed (contract section 5): the hold until its
+/// What one connection has been sent and what it is owed (docs/protocol.md section 5): the hold until its
 /// <c>connection-init</c>, the replay, live delivery, and de-duplication, all by one position in the session's
 /// history, the cursor. Every event up to the cursor was queued (or was not meant for this connection).
 /// </summary>

@@ -4,14 +4,11 @@ using RapidTriage.Contracts;
 namespace RapidTriage.Gateway.Connections;
 
 /// <summary>
-/// Publish acknowledgements (contract section 3): an envelope with <c>"ack": true</c> is answered with
+/// Publish acknowledgements (docs/protocol.md section 3): an envelope with <c>"ack": true</c> is answered with
 /// <c>{"type":"publish-ack","id":…,"data":{"seq":n}}</c> once the session accepted it (or recognized a resend).
 /// </summary>
 internal static class PublishAcks
 {
-    /// <summary>The <c>error</c> code of an event of a new type in a session that holds <c>Relay:History:MaxTypes</c> types.</summary>
-    public const string TooManyTypes = "too-many-types";
-
     /// <summary>Whether the envelope's top level says <c>"ack": true</c>.</summary>
     public static bool Requested(ReadOnlySpan<byte> payload)
     {

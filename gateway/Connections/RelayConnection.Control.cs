@@ -7,8 +7,6 @@ namespace RapidTriage.Gateway.Connections;
 
 internal sealed partial class RelayConnection
 {
-    /// <summary>The <c>error</c> code of a <c>connection-init</c> whose roster fields are over their limits.</summary>
-    private const string InvalidInit = "invalid-init";
     private const int MaxHistoryPage = 1000;
     private const int DefaultHistoryPage = 100;
 
@@ -31,7 +29,7 @@ internal sealed partial class RelayConnection
         var userAgent = ReadString(data, "userAgent");
         if (InitRefusal(capabilities, ("clientType", clientType), ("version", version), ("tabId", tabId), ("userAgent", userAgent)) is { } refusal)
         {
-            SendError(new FrameError(InvalidInit, refusal, parsed.Id));
+            SendError(new FrameError(ErrorCodes.InvalidInit, refusal, parsed.Id));
             return;
         }
 

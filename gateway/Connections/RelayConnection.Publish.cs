@@ -231,7 +231,7 @@ internal sealed partial class RelayConnection
                 Send(PublishAcks.Frame(SessionId, parsed.Id, result.Seq));
                 break;
             case PublishStatus.TooManyTypes:
-                SendError(new FrameError(PublishAcks.TooManyTypes,
+                SendError(new FrameError(ErrorCodes.TooManyTypes,
                     $"This session already holds the most event types it keeps (Relay:History:MaxTypes); \"{parsed.Type}\" was not relayed.", parsed.Id));
                 break;
             default:

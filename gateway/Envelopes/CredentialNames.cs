@@ -4,7 +4,7 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Envelopes;
 
 /// <summary>
-/// Which names hold credentials (contract section 6): the configured header names, and any name containing a
+/// Which names hold credentials (docs/protocol.md section 6): the configured header names, and any name containing a
 /// configured fragment, compared ASCII case-insensitively (header names are ASCII tokens; a non-ASCII look-alike
 /// such as "ſ" never matches, in the byte pre-check and the full check alike).
 /// </summary>

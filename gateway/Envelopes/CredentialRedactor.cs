@@ -9,7 +9,7 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Envelopes;
 
 /// <summary>
-/// Replaces credential values in an event's <c>data</c> with <c>[REDACTED]</c> (contract section 6) while the
+/// Replaces credential values in an event's <c>data</c> with <c>[REDACTED]</c> (docs/protocol.md section 6) while the
 /// parser writes the forwarded envelope, so the payload is never copied for it. Rules, for any depth of
 /// <c>data</c> (the shapes of Chrome DevTools, HAR 1.2, BrowserTools and fetch/XHR wrappers all meet them):
 /// <list type="bullet">

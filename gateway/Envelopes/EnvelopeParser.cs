@@ -7,7 +7,7 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Envelopes;
 
 /// <summary>
-/// Validates a frame (contract section 3) and writes the envelope the session forwards: the client's
+/// Validates a frame (docs/protocol.md section 3) and writes the envelope the session forwards: the client's
 /// fields as they came, missing <c>id</c>/<c>timestamp</c> filled in, <c>metadata</c> stamped, credentials
 /// redacted. Parsed once here; the session and every receiver share the resulting bytes.
 /// </summary>

@@ -83,7 +83,7 @@ internal static class ServerFrames
     }
 }
 
-/// <summary>The values of a <c>connection-ack</c> (contract sections 2 and 5).</summary>
+/// <summary>The values of a <c>connection-ack</c> (docs/protocol.md sections 2 and 5).</summary>
 internal sealed record AckFields(
     string ConnectionId, string ServerId, int MaxMessageSize, long HeartbeatIntervalMs, string Epoch, long LastSeq,
     bool? Recovered = null, string? Reason = null);

@@ -4,7 +4,7 @@ using System.Text;
 namespace RapidTriage.Gateway.Envelopes;
 
 /// <summary>
-/// Redacts credentials inside one string of captured data (contract section 6): an absolute URL (the password of
+/// Redacts credentials inside one string of captured data (docs/protocol.md section 6): an absolute URL (the password of
 /// <c>user:password@</c>, or the whole user info when it has no password, and the values of sensitive query and
 /// fragment parameters), form-encoded text (<c>a=1&amp;password=2</c>), <c>Name: value</c> lines (DevTools
 /// <c>headersText</c>), and URLs or <c>name=value</c> words inside free text. Returns null when nothing changes.

@@ -2,7 +2,7 @@ using RapidTriage.Contracts;
 
 namespace RapidTriage.Gateway.Handshake;
 
-/// <summary>A WebSocket endpoint: its path, role and the subprotocols it selects (contract section 1).</summary>
+/// <summary>A WebSocket endpoint: its path, role and the subprotocols it selects (docs/protocol.md section 1).</summary>
 internal sealed record Endpoint(string Path, ConnectionRole Role, IReadOnlyList<string> Subprotocols)
 {
     /// <summary>

@@ -6,7 +6,7 @@ using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Handshake;
 
-/// <summary>Decides every upgrade request before a socket exists (contract section 1).</summary>
+/// <summary>Decides every upgrade request before a socket exists (docs/protocol.md section 1).</summary>
 internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy origins, TokenService tokens, LocalSessionLimiter localSessions)
 {
     private readonly RelayOptions _options = options.Value;

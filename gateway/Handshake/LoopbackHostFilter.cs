@@ -5,7 +5,7 @@ namespace RapidTriage.Gateway.Handshake;
 
 /// <summary>
 /// Local mode answers only requests whose Host is loopback, on every path: a web page that rebinds its
-/// DNS name to 127.0.0.1 must not reach a developer's relay (contract section 1).
+/// DNS name to 127.0.0.1 must not reach a developer's relay (docs/protocol.md section 1).
 /// </summary>
 internal static class LoopbackHostFilter
 {

@@ -4,7 +4,7 @@ using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Handshake;
 
-/// <summary>The Origin allow list and the local-mode loopback Host check (contract section 1).</summary>
+/// <summary>The Origin allow list and the local-mode loopback Host check (docs/protocol.md section 1).</summary>
 internal sealed class OriginPolicy(IOptions<RelayOptions> options)
 {
     private readonly IReadOnlyList<string> _patterns = options.Value.EffectiveAllowedOrigins;

@@ -10,7 +10,7 @@ namespace RapidTriage.Gateway.Mcp;
 
 /// <summary>
 /// Decides every <c>/mcp</c> request before the MCP handler reads it, with the rules of the WebSocket endpoints
-/// (contract sections 1 and 9): rate and size limits, the Origin allow list, loopback clients and the default or
+/// (docs/protocol.md sections 1 and 9): rate and size limits, the Origin allow list, loopback clients and the default or
 /// <c>?sessionId=</c> session in local mode, a Bearer token whose <c>sid</c> picks the session in hosted mode.
 /// The local-mode Host check is <see cref="LoopbackHostFilter"/>'s, on every path.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace RapidTriage.Gateway.Mcp;
 
-/// <summary><c>/mcp</c>: the gateway as an MCP server, Streamable HTTP, stateless (contract section 9).</summary>
+/// <summary><c>/mcp</c>: the gateway as an MCP server, Streamable HTTP, stateless (docs/protocol.md section 9).</summary>
 internal static class McpEndpoint
 {
     public const string Path = "/mcp";

@@ -18,7 +18,7 @@ internal sealed class RelayMetrics
     public const string MeterName = "RapidTriage.Relay";
     public const string Other = "other";
 
-    /// <summary>The types of contract sections 3 and 4; anything a client invents is counted as <c>other</c>.</summary>
+    /// <summary>The types of docs/protocol.md sections 3 and 4; anything a client invents is counted as <c>other</c>.</summary>
     private static readonly FrozenSet<string> KnownTypes = new[]
     {
         "console-log", "console-error", "network-request", "network-error", "element-selected", "page-navigated",

@@ -1,6 +1,6 @@
 namespace RapidTriage.Gateway.Options;
 
-/// <summary>Where the relay runs (contract section 1).</summary>
+/// <summary>Where the relay runs (docs/protocol.md section 1).</summary>
 public enum RelayMode
 {
     /// <summary>One developer's machine: loopback, embedded silo, local endpoints need no token.</summary>

@@ -31,7 +31,7 @@ internal sealed class SessionCalls(EnvelopeParser parser, IGrainFactory grains)
         var result = await grains.GetGrain<ISessionGrain>(sessionId)
             .Post(new InboundEnvelope(parsed.Kind, parsed.Type, parsed.Id, callerId, parsed.Payload!));
         return result.Status == PublishStatus.TooManyTypes
-            ? new PostOutcome(0, new FrameError(Connections.PublishAcks.TooManyTypes,
+            ? new PostOutcome(0, new FrameError(ErrorCodes.TooManyTypes,
                 $"This session already holds the most event types it keeps (Relay:History:MaxTypes); \"{parsed.Type}\" was not stored.", parsed.Id))
             : new PostOutcome(result.Seq, null);
     }

@@ -4,7 +4,7 @@ using RapidTriage.Gateway.Handshake;
 namespace RapidTriage.Gateway.Viewer;
 
 /// <summary>
-/// The session viewer (contract section 10): <c>GET /sessions/{id}</c> serves a page that watches the session
+/// The session viewer (docs/protocol.md section 10): <c>GET /sessions/{id}</c> serves a page that watches the session
 /// through <c>/tunnel/{id}</c>; its script and style come from <c>/viewer/{file}</c>, embedded in this assembly.
 /// </summary>
 internal static class SessionViewer

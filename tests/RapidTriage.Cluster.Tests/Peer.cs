@@ -38,6 +38,9 @@ internal sealed class Peer : IAsyncDisposable
     /// <summary>The answer to <c>connection-init</c>, when one was sent.</summary>
     public JsonObject? InitAck { get; private set; }
 
+    /// <summary>The <c>connection-ack</c> sent on open: from its <c>lastSeq</c> on, the socket is owed every event.</summary>
+    public JsonObject OpenAck { get; private set; } = null!;
+
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     public bool IsClosed => _reader.IsCompleted;
@@ -57,6 +60,7 @@ internal sealed class Peer : IAsyncDisposable
 
         var peer = new Peer(socket);
         var ack = await peer.ReceiveTypeAsync("connection-ack");
+        peer.OpenAck = ack;
         peer.ConnectionId = ack["data"]!["connectionId"]!.GetValue<string>();
         if (init is not null)
         {

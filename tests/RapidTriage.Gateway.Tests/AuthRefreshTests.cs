@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 3: in-band token renewal, and the 4001 close it prevents.</summary>
+/// <summary>docs/protocol.md section 3: in-band token renewal, and the 4001 close it prevents.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class AuthRefreshTests(RelayFixture fixture)
 {

@@ -11,7 +11,7 @@ public sealed record CaptureFrame(string Json, IReadOnlyList<string> Secrets)
 }
 
 /// <summary>
-/// FsCheck generators of capture shapes (contract section 6) with credentials in random places: header maps,
+/// FsCheck generators of capture shapes (docs/protocol.md section 6) with credentials in random places: header maps,
 /// header lists and entries, URLs (query, fragment, user info), JSON and form bodies, header blocks, cookie lists,
 /// under random names of the default credential list and fragments in random case, nested in random containers
 /// beside random plain fields. Secrets are <c>ZQX</c> and upper-case letters and digits; plain text is lower case,

@@ -4,7 +4,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 3, closes with a code: oversize, binary, client-requested, and the reason's length.</summary>
+/// <summary>docs/protocol.md section 3, closes with a code: oversize, binary, client-requested, and the reason's length.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class CloseCodeTests(RelayFixture fixture)
 {

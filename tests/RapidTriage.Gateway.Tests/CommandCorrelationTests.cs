@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 namespace RapidTriage.Gateway.Tests;
 
 /// <summary>
-/// Contract section 4: request ids are the requesters' own and need not be unique; the session correlates each
+/// docs/protocol.md section 4: request ids are the requesters' own and need not be unique; the session correlates each
 /// command itself and takes an answer only from a member the command was delivered to.
 /// </summary>
 [Collection(TunedRelayCollection.Name)]

@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 4: an unanswered <c>screenshot-request</c> gets a timeout response (Relay:CommandTimeout = 2 s).</summary>
+/// <summary>docs/protocol.md section 4: an unanswered <c>screenshot-request</c> gets a timeout response (Relay:CommandTimeout = 2 s).</summary>
 [Collection(TunedRelayCollection.Name)]
 public sealed class CommandTimeoutTests(TunedRelayFixture fixture)
 {

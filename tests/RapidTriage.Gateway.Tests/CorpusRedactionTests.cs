@@ -6,7 +6,7 @@ using RapidTriage.Testing;
 namespace RapidTriage.Gateway.Tests;
 
 /// <summary>
-/// Contract section 6 on real capture shapes (Corpus/*.json: Chrome DevTools Protocol events, a HAR 1.2 entry,
+/// docs/protocol.md section 6 on real capture shapes (Corpus/*.json: Chrome DevTools Protocol events, a HAR 1.2 entry,
 /// BrowserTools' network-request, fetch/XHR wrappers), each planted with credentials marked <c>PLANT-…</c> and
 /// plain values marked <c>KEEP-…</c>: sent over a real socket, no planted secret reaches another member, the
 /// history (socket and HTTP) or any log line, and every plain value arrives unchanged.

@@ -4,7 +4,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 3: error codes for bad input, and what the server stamps on what it forwards.</summary>
+/// <summary>docs/protocol.md section 3: error codes for bad input, and what the server stamps on what it forwards.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class EnvelopeValidationTests(RelayFixture fixture)
 {

@@ -6,7 +6,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 1: what the handshake answers, checked on real sockets.</summary>
+/// <summary>docs/protocol.md section 1: what the handshake answers, checked on real sockets.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class HandshakeTests(RelayFixture fixture)
 {

@@ -5,7 +5,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 5: history-request and GET /api/sessions/{id}/events agree, page, and honour clear-logs.</summary>
+/// <summary>docs/protocol.md section 5: history-request and GET /api/sessions/{id}/events agree, page, and honour clear-logs.</summary>
 public sealed class HistoryTests : IAsyncLifetime
 {
     private RelayServer _server = null!;

@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 3 with a configured <c>Relay:MaxMessageSize</c>: the ack reports it and 1009 enforces it.</summary>
+/// <summary>docs/protocol.md section 3 with a configured <c>Relay:MaxMessageSize</c>: the ack reports it and 1009 enforces it.</summary>
 [Collection(TunedRelayCollection.Name)]
 public sealed class MessageSizeLimitTests(TunedRelayFixture fixture)
 {

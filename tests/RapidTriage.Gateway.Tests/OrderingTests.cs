@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 4, order: one sender's events reach every receiver in order, <c>seq</c> in acceptance order.</summary>
+/// <summary>docs/protocol.md section 4, order: one sender's events reach every receiver in order, <c>seq</c> in acceptance order.</summary>
 [Collection(TunedRelayCollection.Name)]
 public sealed class OrderingTests(TunedRelayFixture fixture)
 {

@@ -4,7 +4,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 2: member-joined / member-left and the roster, so clients see who is attached.</summary>
+/// <summary>docs/protocol.md section 2: member-joined / member-left and the roster, so clients see who is attached.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class PresenceTests(RelayFixture fixture)
 {

@@ -2,7 +2,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 3: <c>"ack": true</c> gets a <c>publish-ack</c> with the <c>seq</c>; a resend is not delivered twice.</summary>
+/// <summary>docs/protocol.md section 3: <c>"ack": true</c> gets a <c>publish-ack</c> with the <c>seq</c>; a resend is not delivered twice.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class PublishAckTests(RelayFixture fixture)
 {

@@ -4,7 +4,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 3, rate limit: 20 messages/s with a burst of 10 per connection, 1008 after 1.5 s of abuse.</summary>
+/// <summary>docs/protocol.md section 3, rate limit: 20 messages/s with a burst of 10 per connection, 1008 after 1.5 s of abuse.</summary>
 [Collection(RateLimitedRelayCollection.Name)]
 public sealed class RateLimitTests(RateLimitedRelayFixture fixture)
 {

@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 5: reconnecting with lastSeq replays exactly what was missed.</summary>
+/// <summary>docs/protocol.md section 5: reconnecting with lastSeq replays exactly what was missed.</summary>
 public sealed class RecoveryTests : IAsyncLifetime
 {
     private RelayServer _server = null!;

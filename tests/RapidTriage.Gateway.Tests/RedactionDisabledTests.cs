@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 6 with <c>Relay:Redaction:Enabled=false</c>: headers pass as they came.</summary>
+/// <summary>docs/protocol.md section 6 with <c>Relay:Redaction:Enabled=false</c>: headers pass as they came.</summary>
 [Collection(TunedRelayCollection.Name)]
 public sealed class RedactionDisabledTests(TunedRelayFixture fixture)
 {

@@ -6,7 +6,7 @@ using RapidTriage.Gateway.Options;
 namespace RapidTriage.Gateway.Tests;
 
 /// <summary>
-/// Contract section 6, one shape at a time, through the parser's single stamping pass: each <c>data</c> in, the
+/// docs/protocol.md section 6, one shape at a time, through the parser's single stamping pass: each <c>data</c> in, the
 /// exact <c>data</c> every member receives out.
 /// </summary>
 public sealed class RedactionShapeTests

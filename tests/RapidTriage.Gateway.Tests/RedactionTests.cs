@@ -5,7 +5,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 6: credential headers are masked before an event is forwarded or stored.</summary>
+/// <summary>docs/protocol.md section 6: credential headers are masked before an event is forwarded or stored.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class RedactionTests(RelayFixture fixture)
 {

@@ -4,7 +4,7 @@ using RapidTriage.Testing;
 namespace RapidTriage.Gateway.Tests;
 
 /// <summary>
-/// Contract section 5 over real sockets: a replay and the init hold are a cursor over history, so neither depends
+/// docs/protocol.md section 5 over real sockets: a replay and the init hold are a cursor over history, so neither depends
 /// on the send-queue size, and <c>"recovered": true</c> is only said when every missed event follows.
 /// </summary>
 public sealed class ReplayCursorTests : IAsyncLifetime

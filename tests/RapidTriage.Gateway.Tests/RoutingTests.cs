@@ -5,7 +5,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 4: who receives events, commands and responses, and what the server answers itself.</summary>
+/// <summary>docs/protocol.md section 4: who receives events, commands and responses, and what the server answers itself.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class RoutingTests(RelayFixture fixture)
 {

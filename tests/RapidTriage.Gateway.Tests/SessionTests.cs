@@ -6,7 +6,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
-/// <summary>Contract section 2: acks, session selection, the roster and its announcements.</summary>
+/// <summary>docs/protocol.md section 2: acks, session selection, the roster and its announcements.</summary>
 [Collection(RelayCollection.Name)]
 public sealed class SessionTests(RelayFixture fixture)
 {

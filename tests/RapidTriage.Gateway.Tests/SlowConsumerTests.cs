@@ -4,7 +4,7 @@ using RapidTriage.Testing;
 namespace RapidTriage.Gateway.Tests;
 
 /// <summary>
-/// Issue 4 / contract section 3: a receiver that stops reading is closed with 4108 once its send queue
+/// Issue 4 / docs/protocol.md section 3: a receiver that stops reading is closed with 4108 once its send queue
 /// (Relay:SendQueueBytes) is full, while the sender and the other receivers keep going.
 /// </summary>
 public sealed class SlowConsumerTests

@@ -6,7 +6,7 @@ using static RapidTriage.Grains.Tests.RosterTests;
 namespace RapidTriage.Grains.Tests;
 
 /// <summary>
-/// The session grain's routing (contract section 4) on a two-silo test cluster: seq stamping, command routing
+/// The session grain's routing (docs/protocol.md section 4) on a two-silo test cluster: seq stamping, command routing
 /// by capability, responses to the requester only, command timeouts (1 s here) and gateway expiry (2 s here).
 /// </summary>
 [Collection(ClusterCollection.Name)]

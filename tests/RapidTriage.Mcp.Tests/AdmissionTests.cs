@@ -3,7 +3,7 @@ using RapidTriage.Testing;
 
 namespace RapidTriage.Mcp.Tests;
 
-/// <summary>Local mode: <c>/mcp</c> refuses what the WebSocket endpoints refuse (contract sections 1 and 9).</summary>
+/// <summary>Local mode: <c>/mcp</c> refuses what the WebSocket endpoints refuse (docs/protocol.md sections 1 and 9).</summary>
 [Collection(McpRelayCollection.Name)]
 public sealed class AdmissionTests(McpRelayFixture fixture)
 {

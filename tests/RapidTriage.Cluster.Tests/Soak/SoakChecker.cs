@@ -26,7 +26,7 @@ internal static class SoakChecker
             var epoch = order[connection.Epoch];
             if (connection.Index == 0)
             {
-                position = (epoch, connection.AckLastSeq);
+                position = (epoch, connection.StreamStart);
             }
             else if (connection.Recovered == true)
             {
@@ -39,7 +39,7 @@ internal static class SoakChecker
             else
             {
                 tally.RecoveredFalse++;
-                var to = (epoch, connection.AckLastSeq);
+                var to = (epoch, connection.StreamStart);
                 gaps.Add((position, to));
                 tally.Reasons[connection.Reason ?? "?"] = tally.Reasons.GetValueOrDefault(connection.Reason ?? "?") + 1;
                 position = to;

@@ -105,18 +105,20 @@ internal sealed class SoakConsumer(LocalCluster cluster, string session, int hom
                 var data = peer.InitAck!["data"]!;
                 var epoch = data["epoch"]!.GetValue<string>();
                 var ackLastSeq = data["lastSeq"]!.GetValue<long>();
+                var opened = peer.OpenAck["data"]!;
                 bool? recovered = first ? null : data["recovered"]?.GetValue<bool>();
                 lock (_gate)
                 {
                     Connections.Add(new SoakConnection(
                         Connections.Count, gateway, peer.ConnectionId, clock.Elapsed.TotalMilliseconds, epoch, ackLastSeq,
-                        recovered, data["reason"]?.GetValue<string>(), (LastSeq, Epoch), null, null));
+                        recovered, data["reason"]?.GetValue<string>(), (LastSeq, Epoch), null, null,
+                        opened["epoch"]!.GetValue<string>(), opened["lastSeq"]!.GetValue<long>()));
                     Current = (gateway, peer.ConnectionId);
                     if (recovered != true)
                     {
-                        // A fresh start: from here on the consumer expects what comes after the ack.
+                        // A fresh start: from here on the consumer expects what came after its socket opened.
                         Epoch = epoch;
-                        LastSeq = ackLastSeq;
+                        LastSeq = Connections[^1].StreamStart;
                     }
                 }
 
@@ -182,6 +184,16 @@ internal sealed record SoakConnection(
     string? Reason,
     (long LastSeq, string Epoch) AskedFrom,
     double? ClosedAt,
-    int? CloseStatus);
+    int? CloseStatus,
+    string OpenEpoch,
+    long OpenLastSeq)
+{
+    /// <summary>
+    /// Where the socket's stream starts when it did not recover: after the open ack's <c>lastSeq</c> (events stamped
+    /// while the relay waited for <c>connection-init</c> are the socket's too), or after the init ack's when the
+    /// epoch changed in between.
+    /// </summary>
+    public long StreamStart => OpenEpoch == Epoch ? Math.Min(OpenLastSeq, AckLastSeq) : AckLastSeq;
+}
 
 internal sealed record SoakReceipt(int Connection, long Seq, string Id, double At);
