@@ -12,8 +12,11 @@ public sealed class SlowConsumerTests
     [Fact]
     public async Task ReceiverThatStopsReading_IsClosedWith4108_OthersGetEverything()
     {
+        // The slow receiver reads again only once the producer is done, seconds after the relay started closing
+        // it; a close timeout shorter than that aborts the socket, and the reset discards the 4108 close frame
+        // still waiting behind the unread data.
         await using var server = await RelayServer.StartAsync(
-            "Relay:RateLimit:PermitsPerSecond=100000", "Relay:RateLimit:Burst=100000");
+            "Relay:RateLimit:PermitsPerSecond=100000", "Relay:RateLimit:Burst=100000", "Relay:CloseTimeout=00:01:00");
         var session = RelayFixture.NewSession();
         await using var fast = await TestClient.ConnectInitializedAsync(server.WebSocketUri($"/mcp-ws?sessionId={session}"), new { clientType = "fast" });
         await using var slow = await TestClient.ConnectInitializedAsync(server.WebSocketUri($"/mcp-ws?sessionId={session}"), new { clientType = "slow" });
