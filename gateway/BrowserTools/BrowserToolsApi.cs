@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Options;
@@ -88,24 +87,21 @@ internal static class BrowserToolsApi
     {
         var context = invocation.HttpContext;
         var services = context.RequestServices;
-        if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
-        {
-            return Refuse(StatusCodes.Status403Forbidden, "Forbidden: the BrowserTools endpoints accept loopback clients only.");
-        }
-
-        var (status, message) = services.GetRequiredService<HandshakeGate>().CheckCaller(context);
+        var gate = services.GetRequiredService<HandshakeGate>();
+        var (status, message) = gate.CheckCaller(context);
         if (status != 0)
         {
             return Refuse(status, message!);
         }
 
-        var sessionId = context.Request.Query["sessionId"].FirstOrDefault()
-            ?? services.GetRequiredService<IOptions<RelayOptions>>().Value.DefaultSessionId;
-        if (!SessionIds.IsValid(sessionId))
+        // Local mode only (the API is not mapped in hosted mode): loopback clients, ?sessionId= or the default session.
+        var admitted = await gate.AdmitToSessionAsync(context, requireToken: false, pathSessionId: null);
+        if (!admitted.Accepted)
         {
-            return Refuse(StatusCodes.Status400BadRequest, $"Bad session id: {SessionIds.Rule}.");
+            return Refuse(admitted.Status, admitted.Message!);
         }
 
+        var sessionId = admitted.SessionId!;
         context.Items[SessionKey] = sessionId;
         if (context.Request.Headers.Origin.FirstOrDefault() is { } origin)
         {

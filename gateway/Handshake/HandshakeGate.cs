@@ -42,11 +42,41 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
             }
         }
 
+        var local = endpoint.Role != ConnectionRole.Tunnel && _options.Mode != RelayMode.Hosted;
+        var admitted = await AdmitToSessionAsync(context, requireToken: !local, pathSessionId);
+        if (!admitted.Accepted)
+        {
+            return admitted;
+        }
+
+        var sessionId = admitted.SessionId!;
+        var headerSession = context.Request.Headers["X-Session-ID"].FirstOrDefault();
+        if (headerSession is not null && !string.Equals(headerSession, sessionId, StringComparison.Ordinal))
+        {
+            return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, "X-Session-ID does not match the session in the URL.");
+        }
+
+        if (local && !TryHoldLocalSession(context, sessionId))
+        {
+            return HandshakeOutcome.Refuse(StatusCodes.Status429TooManyRequests,
+                $"Too many sessions: local mode keeps at most {localSessions.Limit} sessions with open connections (Relay:Local:MaxSessions); close the connections of another session first.");
+        }
+
+        return HandshakeOutcome.Accept(sessionId, subprotocol, admitted.TokenExpiresAt);
+    }
+
+    /// <summary>
+    /// Which session a request may act in, for every way in (sockets, <c>/mcp</c>, the BrowserTools API). With
+    /// <paramref name="requireToken"/> a valid token names it (401 without one; 403 when the path or
+    /// <c>?sessionId=</c> names another); without, only loopback clients pass and <c>?sessionId=</c> or the default
+    /// session is taken. The result carries no subprotocol.
+    /// </summary>
+    public async Task<HandshakeOutcome> AdmitToSessionAsync(HttpContext context, bool requireToken, string? pathSessionId)
+    {
         var querySession = context.Request.Query["sessionId"].FirstOrDefault();
         string sessionId;
         DateTimeOffset? expiresAt = null;
-        var local = false;
-        if (endpoint.Role == ConnectionRole.Tunnel || _options.Mode == RelayMode.Hosted)
+        if (requireToken)
         {
             var check = await tokens.ValidateAsync(BearerToken(context.Request));
             if (!check.IsValid)
@@ -70,27 +100,11 @@ internal sealed class HandshakeGate(IOptions<RelayOptions> options, OriginPolicy
             }
 
             sessionId = querySession ?? _options.DefaultSessionId;
-            local = true;
         }
 
-        if (!SessionIds.IsValid(sessionId))
-        {
-            return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, $"Bad session id: {SessionIds.Rule}.");
-        }
-
-        var headerSession = context.Request.Headers["X-Session-ID"].FirstOrDefault();
-        if (headerSession is not null && !string.Equals(headerSession, sessionId, StringComparison.Ordinal))
-        {
-            return HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, "X-Session-ID does not match the session in the URL.");
-        }
-
-        if (local && !TryHoldLocalSession(context, sessionId))
-        {
-            return HandshakeOutcome.Refuse(StatusCodes.Status429TooManyRequests,
-                $"Too many sessions: local mode keeps at most {localSessions.Limit} sessions with open connections (Relay:Local:MaxSessions); close the connections of another session first.");
-        }
-
-        return HandshakeOutcome.Accept(sessionId, subprotocol, expiresAt);
+        return SessionIds.IsValid(sessionId)
+            ? HandshakeOutcome.Accept(sessionId, null, expiresAt)
+            : HandshakeOutcome.Refuse(StatusCodes.Status400BadRequest, $"Bad session id: {SessionIds.Rule}.");
     }
 
     /// <summary>A local connection holds its session's place for as long as its request (the socket's life) lasts.</summary>

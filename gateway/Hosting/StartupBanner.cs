@@ -48,7 +48,7 @@ internal sealed class StartupBanner(
             .Append($"  AI client   {ws}/mcp-ws                  no token, loopback clients only{nl}")
             .Append($"  tunnel      {ws}/tunnel/{session}?access_token=$TOKEN{nl}")
             .Append($"  viewer      {http}/sessions/{session}{nl}")
-            .Append($"              {http}/sessions/{session}#token={token ?? "$TOKEN"}{nl}")
+            .Append($"              {Viewer.ViewerLink.For(new Uri(http), session, token ?? "$TOKEN")}{nl}")
             .Append($"  HTTP API    curl -H \"Authorization: Bearer $TOKEN\" {http}/api/sessions/{session}{nl}")
             .Append($"  health      {ops}/healthz   {ops}/readyz{nl}")
             .Append($"  metrics     {ops}/metrics{nl}");

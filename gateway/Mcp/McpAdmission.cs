@@ -1,8 +1,6 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Options;
 
@@ -19,15 +17,13 @@ internal sealed class McpAdmission : IDisposable
     private readonly RelayOptions _relay;
     private readonly McpOptions _options;
     private readonly HandshakeGate _gate;
-    private readonly TokenService _tokens;
     private readonly PartitionedRateLimiter<string> _limiter;
 
-    public McpAdmission(IOptions<RelayOptions> relay, IOptions<McpOptions> options, HandshakeGate gate, TokenService tokens)
+    public McpAdmission(IOptions<RelayOptions> relay, IOptions<McpOptions> options, HandshakeGate gate)
     {
         _relay = relay.Value;
         _options = options.Value;
         _gate = gate;
-        _tokens = tokens;
 
         // A period of one second or more, so a fractional rate (0.5/s) is one token every two seconds.
         var period = TimeSpan.FromSeconds(Math.Max(1, 1 / _options.PermitsPerSecond));
@@ -92,38 +88,18 @@ internal sealed class McpAdmission : IDisposable
             return await RefuseAsync(context, status, message!);
         }
 
-        var querySession = context.Request.Query["sessionId"].FirstOrDefault();
-        string sessionId;
-        if (_relay.Mode == RelayMode.Hosted)
+        var admitted = await _gate.AdmitToSessionAsync(context, requireToken: _relay.Mode == RelayMode.Hosted, pathSessionId: null);
+        if (!admitted.Accepted)
         {
-            var check = await _tokens.ValidateAsync(HandshakeGate.BearerToken(context.Request));
-            if (!check.IsValid)
+            if (admitted.Status == StatusCodes.Status401Unauthorized)
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-                return await RefuseAsync(context, StatusCodes.Status401Unauthorized, $"Unauthorized: {check.Failure}.");
             }
 
-            sessionId = querySession ?? check.SessionId!;
-            if (!string.Equals(sessionId, check.SessionId, StringComparison.Ordinal))
-            {
-                return await RefuseAsync(context, StatusCodes.Status403Forbidden, "Forbidden: the token is for another session.");
-            }
-        }
-        else
-        {
-            if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
-            {
-                return await RefuseAsync(context, StatusCodes.Status403Forbidden, "Forbidden: local endpoints accept loopback clients only.");
-            }
-
-            sessionId = querySession ?? _relay.DefaultSessionId;
+            return await RefuseAsync(context, admitted.Status, admitted.Message!);
         }
 
-        if (!SessionIds.IsValid(sessionId))
-        {
-            return await RefuseAsync(context, StatusCodes.Status400BadRequest, $"Bad session id: {SessionIds.Rule}.");
-        }
-
+        var sessionId = admitted.SessionId!;
         return new McpCaller(sessionId, "mcp-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
