@@ -14,7 +14,7 @@ internal sealed class LogTools(McpToolRunner runner, LogQuery query)
         + " oldest first; while hasMore is true, call again with afterSeq=lastSeq. Long strings are cut and marked [truncated].";
 
     private const string AfterSeqText = "Only entries with a larger seq (a previous result's lastSeq; 0 = from the oldest). Omit for the newest entries.";
-    private const string LimitText = "At most this many entries (default 50).";
+    private const string LimitText = "At most this many entries; omit it for the relay's default page size.";
     private const string KeywordsText = "Space-separated words that must all appear (case-insensitive) in the entry, e.g. \"TypeError undefined\".";
     private const string UrlText = "Only requests whose URL contains this text (case-insensitive), e.g. \"/api/users\".";
     private const string StatusText = "Only these HTTP statuses: a code (404), a class (5xx) or a range (400-499).";

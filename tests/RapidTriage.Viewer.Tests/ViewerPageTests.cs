@@ -130,6 +130,26 @@ public sealed class ViewerPageTests(ViewerFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
+    public async Task Viewer_ScreenshotCapturedEvent_JoinsGalleryLiveAndFromHistory()
+    {
+        var session = ViewerFixture.NewSession();
+        await using var extension = await ScriptedExtension.ConnectAsync(Relay, session);
+        await extension.PublishAsync("screenshot-captured", new { success = true, filename = "a.png", format = "png", base64 = ScriptedExtension.PngDataUrl });
+        await using var viewer = await fixture.Chromium.NewPageAsync();
+        await viewer.OpenAsync(Relay.BaseUri, session, RelayServer.Token(session));
+        await viewer.WaitLiveAsync();
+        await Assertions.Expect(viewer.Page.Locator("#gallery img")).ToHaveCountAsync(1);
+
+        await extension.SendAsync("screenshot-captured", new { success = true, filename = "b.png", format = "png", base64 = ScriptedExtension.PngDataUrl });
+        await extension.SendAsync("screenshot-captured", new { success = true, filename = "c.png", format = "png", base64 = "javascript:alert(1)" });
+
+        await Assertions.Expect(viewer.Page.Locator("#gallery img")).ToHaveCountAsync(2);
+        await viewer.WaitCountAsync("all", 3);
+        await Assertions.Expect(viewer.Page.Locator("#shot-count")).ToHaveTextAsync("2");
+        viewer.AssertNoProblems();
+    }
+
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Viewer_Paused_HoldsLiveEventsUntilResumed()
     {
         var session = ViewerFixture.NewSession();

@@ -68,6 +68,8 @@ function addEvents(envelopes, epoch) {
   for (const envelope of envelopes) {
     const record = store.add(envelope, epoch);
     if (record && matches(record, filter)) { shown.push(record); }
+    // A screenshot saved through the BrowserTools API is an event of the session: it joins the gallery too.
+    if (record && envelope.type === 'screenshot-captured' && isImageDataUrl(envelope.data?.base64)) { addShot(envelope); }
   }
   if (paused) {
     heldWhilePaused += shown.length;
