@@ -17,7 +17,11 @@ public sealed class RelayOptions
 
     public RelayMode Mode { get; set; } = RelayMode.Local;
 
-    public string Urls { get; set; } = "http://127.0.0.1:3025";
+    /// <summary>The default of <see cref="Urls"/>: local mode's loopback port.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:3025";
+
+    /// <summary>Where the gateway listens; <c>ASPNETCORE_URLS</c> / <c>--urls</c> are used instead when this is left at its default.</summary>
+    public string Urls { get; set; } = DefaultUrls;
 
     public string DefaultSessionId { get; set; } = "local";
 
@@ -77,6 +81,8 @@ public sealed class RelayOptions
 
 public sealed class RateLimitOptions
 {
+    public const string SectionName = "Relay:RateLimit";
+
     public double PermitsPerSecond { get; set; } = 100;
 
     public int Burst { get; set; } = 200;
@@ -93,6 +99,8 @@ public sealed class RateLimitOptions
 
 public sealed class AuthOptions
 {
+    public const string SectionName = "Relay:Auth";
+
     /// <summary>HS256 key: UTF-8 text of at least 32 bytes, or <c>base64:</c> and the key bytes in base64. Mints tokens.</summary>
     public string? SigningKey { get; set; }
 
@@ -118,6 +126,8 @@ public sealed class AuthOptions
 
 public sealed class RedactionOptions
 {
+    public const string SectionName = "Relay:Redaction";
+
     public bool Enabled { get; set; } = true;
 
     /// <summary>
@@ -160,6 +170,8 @@ public sealed class GatewayClusterOptions
 
 public sealed class LimitOptions
 {
+    public const string SectionName = "Relay:Limits";
+
     /// <summary>
     /// Open sockets one client address may hold on this gateway; over it the handshake answers 429. Unset:
     /// unlimited in local mode (every client is loopback), 100 in hosted mode. 0 means unlimited.
@@ -184,6 +196,8 @@ public sealed class LimitOptions
 /// <summary><c>Relay:Api:*</c>: what one client may ask of the HTTP API (<c>/api/sessions/…</c>).</summary>
 public sealed class ApiOptions
 {
+    public const string SectionName = "Relay:Api";
+
     /// <summary>Requests one client address may have in progress at once; more answer 429 at once. 0 means unlimited.</summary>
     public int MaxConcurrentRequestsPerAddress { get; set; } = 8;
 
@@ -200,6 +214,8 @@ public sealed class ApiOptions
 /// </summary>
 public sealed class ForwardedHeadersSettings
 {
+    public const string SectionName = "Relay:ForwardedHeaders";
+
     /// <summary>Proxy addresses trusted to set <c>X-Forwarded-For</c> (<c>10.0.0.4</c>).</summary>
     public List<string>? KnownProxies { get; set; }
 
@@ -215,6 +231,8 @@ public sealed class ForwardedHeadersSettings
 /// <summary><c>Relay:Local:*</c> limits of local mode's endpoints.</summary>
 public sealed class LocalOptions
 {
+    public const string SectionName = "Relay:Local";
+
     /// <summary>
     /// Sessions that may have open connections on <c>/extension-ws</c> and <c>/mcp-ws</c> at once, chosen by
     /// <c>?sessionId=</c>; the default session is always allowed. 0 means unlimited.
