@@ -30,7 +30,17 @@ internal static class TokenCommand
                 .AddJsonFile("appsettings.json", optional: true)
                 .AddEnvironmentVariables()
                 .Build();
-            var relay = OptionsRegistration.Bind<RelayOptions>(configuration, RelayOptions.SectionName);
+            RelayOptions relay;
+            try
+            {
+                relay = OptionsRegistration.Bind<RelayOptions>(configuration, RelayOptions.SectionName);
+            }
+            catch (OptionsValidationException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return 2;
+            }
+
             relay.Auth.SigningKey = result.GetValue(key) ?? relay.Auth.SigningKey;
             if (string.IsNullOrEmpty(relay.Auth.SigningKey))
             {
