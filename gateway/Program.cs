@@ -1,6 +1,7 @@
 using RapidTriage.Gateway.Hosting;
 using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Tools;
+using RapidTriage.Silo.Hosting;
 
 if (args is ["token", ..])
 {
@@ -17,5 +18,4 @@ if (args is ["probe", var url])
     return await ProbeCommand.RunAsync(url);
 }
 
-await RelayApp.Build(args).RunAsync();
-return 0;
+return await ConfigurationErrors.RunAsync(() => RelayApp.Build(args).RunAsync());

@@ -5,11 +5,16 @@ namespace RapidTriage.Grains;
 /// </summary>
 public sealed class SessionOptions
 {
+    public const string SectionName = "Relay";
+
     /// <summary><c>Relay:CommandTimeout</c>: an unanswered <c>screenshot-request</c> times out after this.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary><c>Relay:MaxRosterSize</c>: connections one session admits.</summary>
     public int MaxRosterSize { get; set; } = 256;
+
+    /// <summary><c>Relay:SessionIdleTimeout</c>: an idle session's grain releases its memory after this (storage keeps its state).</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary><c>Relay:History:*</c>.</summary>
     public HistoryOptions History { get; set; } = new();

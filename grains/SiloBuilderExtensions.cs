@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace RapidTriage.Grains;
 
-/// <summary>Registers the session grain's settings on a silo; shared by the silo host and local mode.</summary>
+/// <summary>Registers the session grain's settings on a silo; the relay's silos call it through their composition.</summary>
 public static class SiloBuilderExtensions
 {
     /// <summary>
@@ -16,16 +17,14 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
-        var relay = configuration.GetSection("Relay");
-        silo.Services.Configure<SessionOptions>(relay);
+        silo.Services.AddOptions<SessionOptions>().Bind(configuration.GetSection(SessionOptions.SectionName));
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<SessionMetrics>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<GatewayPresence>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<GatewayPresence>());
-        var idle = relay.GetValue("SessionIdleTimeout", TimeSpan.FromMinutes(15));
-        silo.Configure<GrainCollectionOptions>(o =>
-            o.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = idle);
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SessionOptions>>(static (o, sessions) =>
+            o.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.SessionIdleTimeout);
         return silo;
     }
 }

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using RapidTriage.Silo;
-using RapidTriage.Silo.Operations;
+using RapidTriage.Silo.Hosting;
 
 if (args is ["probe", var url])
 {
     return await ProbeCommand.RunAsync(url);
 }
 
-await SiloApp.Build(args).RunAsync();
-return 0;
+return await ConfigurationErrors.RunAsync(() => SiloApp.Build(args).RunAsync());

@@ -8,10 +8,13 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY contracts/RapidTriage.Contracts.csproj contracts/
 COPY grains/RapidTriage.Grains.csproj grains/
+COPY silo/Hosting/RapidTriage.Silo.Hosting.csproj silo/Hosting/
 COPY gateway/RapidTriage.Gateway.csproj gateway/
 RUN dotnet restore gateway/RapidTriage.Gateway.csproj
 COPY contracts/ contracts/
 COPY grains/ grains/
+# Only the silo composition the gateway embeds in local mode, not the silo host.
+COPY silo/Hosting/ silo/Hosting/
 COPY gateway/ gateway/
 RUN dotnet publish gateway/RapidTriage.Gateway.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 
@@ -20,7 +23,7 @@ WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS="" \
     Relay__Mode=Hosted \
-    Relay__Silo=External \
+    Relay__Silo__Mode=External \
     Relay__Urls="http://+:8080;http://+:9090" \
     Relay__Operations__Port=9090 \
     Logging__Console__FormatterName=json \

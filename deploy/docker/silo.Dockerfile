@@ -8,6 +8,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY contracts/RapidTriage.Contracts.csproj contracts/
 COPY grains/RapidTriage.Grains.csproj grains/
+COPY silo/Hosting/RapidTriage.Silo.Hosting.csproj silo/Hosting/
 COPY silo/RapidTriage.Silo.csproj silo/
 RUN dotnet restore silo/RapidTriage.Silo.csproj
 COPY contracts/ contracts/

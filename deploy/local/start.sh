@@ -156,7 +156,7 @@ done
 
 for i in 0 1; do
   Relay__Auth__SigningKey="$signing_key" launch "gateway$((i + 1))" "$(dirname "$gateway_dll")" dotnet "$gateway_dll" "${common[@]}" \
-    "--Relay:Silo=External" "--Relay:Urls=http://127.0.0.1:${gateway_ports[$i]}"
+    "--Relay:Silo:Mode=External" "--Relay:Urls=http://127.0.0.1:${gateway_ports[$i]}"
 done
 for i in 0 1; do
   # Its own pid on the port, so the health answer is its own and not a leftover's.

@@ -16,11 +16,6 @@ internal static class SessionApiLimits
 
     public static IServiceCollection AddSessionApiLimits(this IServiceCollection services, ApiOptions api)
     {
-        if (api.MaxConcurrentRequestsPerAddress < 0 || api.MaxResponseBytes < 1024)
-        {
-            throw new InvalidOperationException("Relay:Api:MaxConcurrentRequestsPerAddress must be at least 0 and Relay:Api:MaxResponseBytes at least 1024.");
-        }
-
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

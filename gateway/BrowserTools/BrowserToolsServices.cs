@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RapidTriage.Gateway.Connections;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Gateway.BrowserTools;
 
@@ -8,10 +9,7 @@ internal static class BrowserToolsServices
 {
     public static WebApplicationBuilder AddBrowserTools(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BrowserToolsOptions>()
-            .Bind(builder.Configuration.GetSection(BrowserToolsOptions.SectionName))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<BrowserToolsOptions>, BrowserToolsOptionsValidator>();
+        builder.Services.AddValidatedOptions(builder.Configuration, BrowserToolsOptions.SectionName, new BrowserToolsOptionsValidator());
         builder.Services.AddSingleton<LegacySettingsStore>();
         builder.Services.AddSingleton<CaptureWriter>();
         builder.Services.AddSingleton<CaptureReader>();

@@ -3,7 +3,9 @@ using RapidTriage.Gateway.BrowserTools;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Operations;
+using RapidTriage.Gateway.Options;
 using RapidTriage.Gateway.Viewer;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -13,9 +15,11 @@ public static class RelayApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddRelay();
-        builder.AddRelayOrleans();
-        builder.AddRelayOperations();
+        builder.MapRenamedKeys(OrleansComposition.RenamedKeys);
+        var relay = builder.Services.AddValidatedOptions(builder.Configuration, RelayOptions.SectionName, new RelayOptionsValidator());
+        builder.AddRelay(relay);
+        builder.AddRelayOrleans(relay);
+        builder.AddRelayOperations(relay);
         builder.AddSessionViewer();
         builder.AddRelayMcp();
         builder.AddBrowserTools();

@@ -10,21 +10,17 @@ using RapidTriage.Gateway.Options;
 
 namespace RapidTriage.Gateway.Hosting;
 
-/// <summary>Registers the gateway's services and binds its configuration.</summary>
+/// <summary>Registers the gateway's core services (handshake, connections, fan-out) with the bound <c>Relay</c> options.</summary>
 internal static class RelayServices
 {
-    public static WebApplicationBuilder AddRelay(this WebApplicationBuilder builder)
+    /// <summary>Uses <paramref name="relay"/>, the bound <c>Relay</c> section, for the listening URLs and the Kestrel and WebSocket limits.</summary>
+    public static WebApplicationBuilder AddRelay(this WebApplicationBuilder builder, RelayOptions relay)
     {
-        var section = builder.Configuration.GetSection(RelayOptions.SectionName);
-        var relay = section.Get<RelayOptions>() ?? new RelayOptions();
-
-        // Relay:Urls is the documented key; ASPNETCORE_URLS / --urls still work when it is not set.
-        if (section["Urls"] is { Length: > 0 } urls || string.IsNullOrEmpty(builder.Configuration["urls"]))
+        // Relay:Urls is the documented key; ASPNETCORE_URLS / --urls still work while it is left at its default.
+        if (relay.Urls != RelayOptions.DefaultUrls || string.IsNullOrEmpty(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)))
         {
-            builder.WebHost.UseUrls(section["Urls"] ?? relay.Urls);
+            builder.WebHost.UseUrls(relay.Urls);
         }
-
-        builder.Services.AddOptions<RelayOptions>().Bind(section);
 
         // Problem responses carry text for a person: "it's" and quotes as they are, not \u0027 and \u0022.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);

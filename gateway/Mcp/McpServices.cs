@@ -1,4 +1,5 @@
 using ModelContextProtocol.Protocol;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Gateway.Mcp;
 
@@ -7,8 +8,7 @@ internal static class McpServices
 {
     public static WebApplicationBuilder AddRelayMcp(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<McpOptions>().Bind(builder.Configuration.GetSection(McpOptions.SectionName))
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions(builder.Configuration, McpOptions.SectionName, new AnnotatedOptionsValidator<McpOptions>(McpOptions.SectionName));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<McpAdmission>();
         builder.Services.AddSingleton<McpMetrics>();

@@ -1,40 +1,29 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 using RapidTriage.Gateway.Envelopes;
 using RapidTriage.Gateway.Options;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Gateway.Operations;
 
 /// <summary>Health, metrics, drain and log hygiene of a gateway (README "Operations").</summary>
 internal static class OperationsServices
 {
-    private const string ReadyTag = "ready";
-
-    /// <summary>Orleans' own instruments, exported beside the relay's.</summary>
-    private const string OrleansMeter = "Microsoft.Orleans";
-
     /// <summary>The session grains' meter, present when this gateway hosts an embedded silo.</summary>
     private const string SessionsMeter = "RapidTriage.Sessions";
 
-    public static WebApplicationBuilder AddRelayOperations(this WebApplicationBuilder builder)
+    /// <summary>Uses <paramref name="relay"/>, the bound <c>Relay</c> section, for the shutdown timeout and the log scrubber.</summary>
+    public static WebApplicationBuilder AddRelayOperations(this WebApplicationBuilder builder, RelayOptions relay)
     {
-        var relay = builder.Configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
-
         // Kestrel waits for the drained sockets; the host must not give up on it first.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = relay.DrainWindow + (relay.CloseTimeout * 2) + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<RelayMetrics>();
         builder.Services.AddSingleton<DrainCoordinator>();
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<DrainCoordinator>());
         builder.Services.AddHealthChecks()
-            .AddCheck<DrainReadyCheck>("drain", tags: [ReadyTag])
-            .AddCheck<ClusterReadyCheck>("cluster", tags: [ReadyTag]);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(RelayMetrics.MeterName, SessionsMeter, OrleansMeter)
-            .AddRuntimeInstrumentation()
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+            .AddCheck<DrainReadyCheck>("drain", tags: [HealthAndMetrics.ReadyTag])
+            .AddCheck<ClusterReadyCheck>("cluster", tags: [HealthAndMetrics.ReadyTag]);
+        builder.Services.AddRelayMetrics(RelayMetrics.MeterName, SessionsMeter, HealthAndMetrics.OrleansMeter);
 
         // These categories print request lines, query string included: a browser's ?access_token= would be logged.
         // The filters keep them quiet by default; the scrubbing factory makes sure whatever the configuration.
@@ -55,16 +44,13 @@ internal static class OperationsServices
     {
         // Made now, not at the first connection: its counters are on /metrics at 0 from the start.
         app.Services.GetRequiredService<RelayMetrics>();
-        var port = app.Configuration.GetValue<int?>("Relay:Operations:Port");
-        var live = app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false });
-        var ready = app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(ReadyTag) });
-        var metrics = app.MapPrometheusScrapingEndpoint();
+        var port = app.Services.GetRequiredService<IOptions<RelayOptions>>().Value.Operations.Port;
+
+        // Kept to the operations port by the socket's local port, not the Host header: a client of the public port
+        // could name any port there.
+        app.MapHealthAndMetrics(port is null ? null : static endpoint => endpoint.WithMetadata(OperationsPort.Marker));
         if (port is { } only)
         {
-            // The socket's local port, not the Host header: a client of the public port could name any port there.
-            live.WithMetadata(OperationsPort.Marker);
-            ready.WithMetadata(OperationsPort.Marker);
-            metrics.WithMetadata(OperationsPort.Marker);
             app.UseOperationsPort(only);
         }
 

@@ -4,6 +4,7 @@ using RapidTriage.Gateway.Auth;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Options;
 using RapidTriage.Gateway.Viewer;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Gateway.Tools;
 
@@ -29,7 +30,17 @@ internal static class TokenCommand
                 .AddJsonFile("appsettings.json", optional: true)
                 .AddEnvironmentVariables()
                 .Build();
-            var relay = configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
+            RelayOptions relay;
+            try
+            {
+                relay = OptionsRegistration.Bind<RelayOptions>(configuration, RelayOptions.SectionName);
+            }
+            catch (OptionsValidationException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return 2;
+            }
+
             relay.Auth.SigningKey = result.GetValue(key) ?? relay.Auth.SigningKey;
             if (string.IsNullOrEmpty(relay.Auth.SigningKey))
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RapidTriage.Gateway.Handshake;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Gateway.Viewer;
 
@@ -11,7 +12,7 @@ internal static class SessionViewer
 {
     public static WebApplicationBuilder AddSessionViewer(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ViewerOptions>().BindConfiguration(ViewerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions(builder.Configuration, ViewerOptions.SectionName, new AnnotatedOptionsValidator<ViewerOptions>(ViewerOptions.SectionName));
         builder.Services.AddSingleton<ViewerAssets>();
         builder.Services.AddSingleton<LocalViewerToken>();
         return builder;

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using OpenTelemetry.Metrics;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using RapidTriage.Grains;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Silo.Operations;
 
@@ -16,28 +15,24 @@ namespace RapidTriage.Silo.Operations;
 /// </summary>
 internal static class SiloOperations
 {
-    private const string ReadyTag = "ready";
     private const string DashboardPath = "/dashboard";
 
-    public static WebApplicationBuilder AddSiloOperations(this WebApplicationBuilder builder, OperationsSettings settings)
+    /// <returns>The dashboard's settings, for the silo to add it when enabled.</returns>
+    public static DashboardOptions AddSiloOperations(this WebApplicationBuilder builder, SiloOptions silo)
     {
-        builder.WebHost.UseUrls(settings.Urls);
-        builder.Services.AddSingleton(settings);
+        var dashboard = builder.Services.AddValidatedOptions(builder.Configuration, DashboardOptions.SectionName, new DashboardOptionsValidator());
+        builder.WebHost.UseUrls(silo.Urls);
         builder.Services.AddHostedService<HttpAddressLog>();
         builder.Services.AddHealthChecks()
-            .AddCheck<StorageReadyCheck>("storage", tags: [ReadyTag])
-            .AddCheck<MembershipReadyCheck>("membership", tags: [ReadyTag]);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(SessionMetrics.MeterName, "Microsoft.Orleans")
-            .AddRuntimeInstrumentation()
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
-        return builder;
+            .AddCheck<StorageReadyCheck>("storage", tags: [HealthAndMetrics.ReadyTag])
+            .AddCheck<MembershipReadyCheck>("membership", tags: [HealthAndMetrics.ReadyTag]);
+        builder.Services.AddRelayMetrics(SessionMetrics.MeterName, HealthAndMetrics.OrleansMeter);
+        return dashboard;
     }
 
-    public static ISiloBuilder AddSiloDashboard(this ISiloBuilder silo, OperationsSettings settings)
+    public static ISiloBuilder AddSiloDashboard(this ISiloBuilder silo, DashboardOptions dashboard)
     {
-        if (settings.Dashboard is not null)
+        if (dashboard.Enabled)
         {
             silo.AddDashboard();
         }
@@ -45,20 +40,19 @@ internal static class SiloOperations
         return silo;
     }
 
-    public static WebApplication MapSiloOperations(this WebApplication app, OperationsSettings settings)
+    public static WebApplication MapSiloOperations(this WebApplication app)
     {
-        if (settings.Dashboard is { } dashboard)
+        var dashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        if (dashboard.Enabled)
         {
-            var auth = new DashboardAuth(dashboard.Username, dashboard.Password);
+            var auth = new DashboardAuth(dashboard.Username, dashboard.Password!);
             app.UseWhen(
                 static context => context.Request.Path.StartsWithSegments(DashboardPath, StringComparison.OrdinalIgnoreCase),
                 branch => branch.Use(auth.InvokeAsync));
             app.MapOrleansDashboard(routePrefix: DashboardPath);
         }
 
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(ReadyTag) });
-        app.MapPrometheusScrapingEndpoint();
+        app.MapHealthAndMetrics();
         return app;
     }
 }

@@ -2,6 +2,8 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Silo.Operations;
 
@@ -18,9 +20,9 @@ internal sealed class StorageReadyCheck : IHealthCheck
     private readonly BlobContainerClient _container;
     private readonly TimeSpan _timeout;
 
-    public StorageReadyCheck(StorageClients storage, OperationsSettings settings, SiloSettings silo)
+    public StorageReadyCheck(StorageClients storage, IOptions<SiloOptions> silo)
     {
-        _timeout = settings.ReadyTimeout;
+        _timeout = silo.Value.ReadyTimeout;
         var tableOptions = new TableClientOptions();
         tableOptions.Retry.MaxRetries = 0;
         tableOptions.Retry.NetworkTimeout = _timeout;
@@ -28,7 +30,7 @@ internal sealed class StorageReadyCheck : IHealthCheck
         blobOptions.Retry.MaxRetries = 0;
         blobOptions.Retry.NetworkTimeout = _timeout;
         _table = storage.Tables(tableOptions).GetTableClient(MembershipTable);
-        _container = storage.Blobs(blobOptions).GetBlobContainerClient(silo.ContainerName);
+        _container = storage.Blobs(blobOptions).GetBlobContainerClient(storage.ContainerName);
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -109,7 +109,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         ];
         var process = Start($"gateway{index}", RepoPaths.GatewayDll,
         [
-            "--Relay:Silo=External",
+            "--Relay:Silo:Mode=External",
             $"--Relay:Urls=http://127.0.0.1:{port}",
             $"--Relay:Auth:SigningKey={RelayServer.SigningKey}",
             "--Logging:LogLevel:RapidTriage.Gateway.Connection=Debug",

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
-using RapidTriage.Gateway.Hosting;
+using RapidTriage.Silo.Hosting;
 
 namespace RapidTriage.Gateway.Tests;
 

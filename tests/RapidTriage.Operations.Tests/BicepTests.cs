@@ -84,7 +84,7 @@ public sealed partial class BicepTests
         Assert.Contains("parameters('heartbeatSeconds')", gatewayEnv["Relay__HeartbeatInterval"], StringComparison.Ordinal);
         Assert.Contains("parameters('drainWindowSeconds')", gatewayEnv["Relay__DrainWindow"], StringComparison.Ordinal);
         Assert.Equal("Hosted", gatewayEnv["Relay__Mode"]);
-        Assert.Equal("External", gatewayEnv["Relay__Silo"]);
+        Assert.Equal("External", gatewayEnv["Relay__Silo__Mode"]);
         Assert.Equal("secretRef:signing-key", gatewayEnv["Relay__Auth__SigningKey"]);
         AssertProbes(gatewayTemplate, "[variables('operationsPort')]");
         AssertUserAssignedIdentity(gateway);

@@ -42,8 +42,8 @@ public sealed class RelayServer : IAsyncDisposable
         var defaults = new Dictionary<string, string>
         {
             ["Relay:Urls"] = "http://127.0.0.1:0",
-            ["Relay:Local:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Relay:Local:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Relay:Silo:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Relay:Silo:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Relay:Auth:SigningKey"] = SigningKey,
             ["Relay:InitGracePeriod"] = "00:00:00.200",
             // Sockets still open when a test's server stops are drained quickly, not over the production 10 s.

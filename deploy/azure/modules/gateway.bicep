@@ -114,7 +114,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
               value: 'Hosted'
             }
             {
-              name: 'Relay__Silo'
+              name: 'Relay__Silo__Mode'
               value: 'External'
             }
             {

@@ -44,7 +44,7 @@ internal sealed class Processes : IAsyncDisposable
     public Node StartClusterGateway(string name, string storage, params string[] settings) =>
         StartGateway(name,
         [
-            "--Relay:Silo=External",
+            "--Relay:Silo:Mode=External",
             $"--Relay:Storage:ConnectionString={storage}",
             $"--Relay:Cluster:ClusterId={ClusterId}",
             "--Relay:Cluster:RenewInterval=00:00:01",
@@ -56,8 +56,8 @@ internal sealed class Processes : IAsyncDisposable
     public Node StartLocalGateway(string name, params string[] settings) =>
         StartGateway(name,
         [
-            $"--Relay:Local:SiloPort={FreePort.Next()}",
-            $"--Relay:Local:GatewayPort={FreePort.Next()}",
+            $"--Relay:Silo:SiloPort={FreePort.Next()}",
+            $"--Relay:Silo:GatewayPort={FreePort.Next()}",
             .. settings,
         ]);
 

@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Orleans.Storage;
 
-namespace RapidTriage.Gateway.Hosting;
+namespace RapidTriage.Silo.Hosting;
 
 /// <summary>
-/// Local mode's grain storage: serialized states in a dictionary of this process, with ETags checked as a real
-/// store checks them. Orleans' memory storage keeps states in grains of its own, which a stopping silo
-/// deactivates alongside the session grains, so a session's final write on Ctrl+C found no storage left
-/// (placement failures, stack traces, and a new epoch for nothing). A singleton outlives every grain.
+/// The embedded silo's grain storage: serialized states in a dictionary of this process, with ETags checked as a
+/// real store checks them. A singleton outlives every grain, so a session's final write while the process stops
+/// (Ctrl+C) still succeeds; Orleans' memory storage keeps states in grains of its own, which a stopping silo
+/// deactivates alongside the sessions.
 /// </summary>
 internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) : IGrainStorage
 {

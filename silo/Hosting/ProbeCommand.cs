@@ -1,10 +1,10 @@
-namespace RapidTriage.Silo.Operations;
+namespace RapidTriage.Silo.Hosting;
 
 /// <summary>
-/// <c>probe URL</c>: exits 0 when the URL answers 2xx within 3 s, else 1. The container image's HEALTHCHECK
-/// runs it, since the runtime image has no curl.
+/// <c>probe URL</c>: exits 0 when the URL answers 2xx within 3 s, else 1. The container images' HEALTHCHECK
+/// runs it (gateway and silo alike), since the runtime image has no curl.
 /// </summary>
-internal static class ProbeCommand
+public static class ProbeCommand
 {
     public static async Task<int> RunAsync(string url)
     {
@@ -14,7 +14,7 @@ internal static class ProbeCommand
             using var response = await http.GetAsync(new Uri(url));
             return response.IsSuccessStatusCode ? 0 : 1;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException)
         {
             return 1;
         }
