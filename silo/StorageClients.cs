@@ -10,7 +10,8 @@ namespace RapidTriage.Silo;
 /// Azure Storage clients for clustering and grain state. With <c>Relay:Storage:TableServiceUri</c> and
 /// <c>Relay:Storage:BlobServiceUri</c> they sign in with a managed identity (<see cref="DefaultAzureCredential"/>;
 /// <c>Relay:Storage:ManagedIdentityClientId</c> picks a user-assigned one); else they use
-/// <c>Relay:Storage:ConnectionString</c> (Azurite: <c>UseDevelopmentStorage=true</c>).
+/// <c>Relay:Storage:ConnectionString</c> (Azurite: <c>UseDevelopmentStorage=true</c>). Every request they send is
+/// counted (<see cref="StorageRequestCounter"/>).
 /// </summary>
 internal sealed class StorageClients(IConfiguration configuration)
 {
@@ -23,10 +24,10 @@ internal sealed class StorageClients(IConfiguration configuration)
     }));
 
     public TableServiceClient Tables(TableClientOptions? options = null) => _tableUri is not null
-        ? new TableServiceClient(_tableUri, _credential.Value, options)
-        : new TableServiceClient(_connectionString, options);
+        ? new TableServiceClient(_tableUri, _credential.Value, StorageRequestCounter.On(options ?? new(), StorageRequestCounter.Table))
+        : new TableServiceClient(_connectionString, StorageRequestCounter.On(options ?? new(), StorageRequestCounter.Table));
 
     public BlobServiceClient Blobs(BlobClientOptions? options = null) => _blobUri is not null
-        ? new BlobServiceClient(_blobUri, _credential.Value, options)
-        : new BlobServiceClient(_connectionString, options);
+        ? new BlobServiceClient(_blobUri, _credential.Value, StorageRequestCounter.On(options ?? new(), StorageRequestCounter.Blob))
+        : new BlobServiceClient(_connectionString, StorageRequestCounter.On(options ?? new(), StorageRequestCounter.Blob));
 }

@@ -28,7 +28,7 @@ internal static class SiloOperations
             .AddCheck<StorageReadyCheck>("storage", tags: [ReadyTag])
             .AddCheck<MembershipReadyCheck>("membership", tags: [ReadyTag]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(SessionMetrics.MeterName, "Microsoft.Orleans")
+            .AddMeter(SessionMetrics.MeterName, StorageRequestCounter.MeterName, "Microsoft.Orleans")
             .AddRuntimeInstrumentation()
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
