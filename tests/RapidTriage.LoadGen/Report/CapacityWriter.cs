@@ -43,7 +43,8 @@ internal static class CapacityWriter
             return null;
         }
 
-        var costs = Costs.From(cell, idle);
+        var storageCell = ScaleFigures.QuietestClean(cluster) ?? cell;
+        var costs = Costs.From(cell, storageCell, idle);
         var md = new StringBuilder();
         Line(md, "# Capacity");
         Line(md);
@@ -63,7 +64,7 @@ internal static class CapacityWriter
         var idleName = Inv($"{idle.Sessions:N0} idle sessions, {idle.WindowSeconds:0} s window");
         Line(md, $"| silo CPU per message | {Us(cell.SiloCpuUsPerMessage)} | {cellName} (both silos) |");
         Line(md, $"| gateway CPU per message (in through one gateway, out through the other) | {Us(cell.GatewayCpuUsPerMessage)} | {cellName} (both gateways) |");
-        Line(md, $"| storage operations per message | {Num(costs.StorageOpsPerMessage, "0.####")} | {cellName}, less the idle sessions' share (an approximation: a session's history writes follow its flush interval more than its message count) |");
+        Line(md, Inv($"| storage (blob) operations per active session | {costs.StorageOpsPerActiveSession:0.###}/s | grid cell {storageCell.Sessions:N0} sessions at {storageCell.OfferedRate:N0} msg/s ({storageCell.OfferedRate / storageCell.Sessions:0.#} msg/s per session), less the idle sessions' share |"));
         Line(md, $"| silo CPU per idle session | {Num(costs.SiloCoresPerSession * 1e6, "0.##")} µs/s ({Num(idle.SiloCpuPercent)} % of a core for {idle.Sessions:N0}) | {idleName} |");
         Line(md, $"| gateway CPU per idle connection | {Num(costs.GatewayCoresPerConnection * 1e6, "0.##")} µs/s ({Num(idle.GatewayCpuPercent)} % of a core for {idle.Connected:N0}) | {idleName} |");
         Line(md, $"| silo memory per idle session | {KiB(costs.SiloBytesPerSession)} (GC heap {KiB(idle.SiloHeapBytesPerSession)}, resident set {KiB(idle.SiloRssBytesPerSession)}) | {idleName} |");
@@ -73,7 +74,8 @@ internal static class CapacityWriter
             Line(md, $"| gateway memory per idle connection, local mode | {KiB(localRss)} (GC heap {KiB(connections.HeapBytesPerConnection)}) | {connections.Opened:N0} idle connections on one local-mode relay, {local.StartedAt:yyyy-MM-dd} |");
         }
 
-        Line(md, $"| storage operations per idle session | {Num(costs.StorageOpsPerSessionPerSecond, "0.####")}/s ({Num(idle.Storage?.WritesPerSecond)} writes/s for {idle.Sessions:N0}) | {idleName} |");
+        Line(md, $"| storage operations per idle session (blob: session state) | {Num(costs.StorageOpsPerSessionPerSecond, "0.#####")}/s ({Num(ScaleFigures.SessionStorage(idle.Storage).Writes)} blob writes/s for {idle.Sessions:N0}) | {idleName} |");
+        Line(md, $"| membership (table) operations, both silos | {Num(ScaleFigures.MembershipStorage(idle.Storage))}/s | {idleName}; a fixed cost per silo, left out of the model |");
         Line(md);
         Line(md, "Memory per session or connection is the larger of the GC heap and the resident-set figure (the resident set is what a");
         Line(md, "container's memory limit sees; it can read low when the runtime reuses memory it already had).");
@@ -87,7 +89,9 @@ internal static class CapacityWriter
         Line(md, Inv($"- A session has {ConnectionsPerSession:0} connections (an extension and one MCP client), as in the idle scenario."));
         Line(md, "- CPU: idle cost of every session (silo) and connection (gateway) plus messages/s times CPU per message.");
         Line(md, "  Memory: sessions (silo) or connections (gateway) times memory per idle one. Replicas = the larger of the two, at least");
-        Line(md, Inv($"  {MinimumReplicas} of each (one may fail). Storage operations/s = sessions x idle operations per session + messages/s x operations per message."));
+        Line(md, Inv($"  {MinimumReplicas} of each (one may fail). Storage operations/s = sessions x idle operations per session + sessions with traffic x operations per"));
+        Line(md, "  active session: a session's history writes follow its flush interval and the silo's write budget more than its");
+        Line(md, "  message count, so they are counted per active session, measured at the grid cell with the fewest messages per session.");
         Line(md, "- Message rates per session are assumptions: 0 (all idle), 1 msg/s and 10 msg/s averaged over all sessions (a busy tab");
         Line(md, "  sends tens per second, most sessions send nothing most of the time).");
         Line(md);
@@ -108,20 +112,19 @@ internal static class CapacityWriter
         Line(md);
         Line(md, "| sessions | msg/s per session | messages/s | silo replicas | gateway replicas | storage operations/s | first bottleneck | replicas/month | storage/month | total/month |");
         Line(md, "|---|---|---|---|---|---|---|---|---|---|");
-        var bottlenecks = new List<string>();
         foreach (var sessions in SessionCounts)
         {
             foreach (var perSession in MessagesPerSessionPerSecond)
             {
                 var plan = Plan.For(sessions, perSession, costs);
-                bottlenecks.Add(plan.Limit);
                 Line(md, Inv($"| {sessions:N0} | {perSession:0.#} | {plan.Messages:N0} | {plan.Silos} | {plan.Gateways} | {plan.StorageOps:N0} | {plan.Bottleneck} | ${plan.ReplicaCost:N0} | ${plan.StorageCost:N0} | ${plan.ReplicaCost + plan.StorageCost:N0} |"));
             }
         }
 
         Line(md);
         Line(md, "The first bottleneck is the constraint that sets the largest replica count (or storage, when the storage operations");
-        Line(md, Inv($"pass {StorageAccountRequestsPerSecond:N0}/s, the request target of one standard storage account). Most often here: **{bottlenecks.GroupBy(b => b).MaxBy(g => g.Count())!.Key}**."));
+        Line(md, Inv($"pass {StorageAccountRequestsPerSecond:N0}/s, the request target of one standard storage account). At 100,000 sessions of 1 msg/s each:"));
+        Line(md, Inv($"**{Plan.For(100_000, 1, costs).Bottleneck}**; with every session idle: **{Plan.For(100_000, 0, costs).Bottleneck}**."));
         Line(md);
 
         Line(md, "## Prices used");
@@ -148,7 +151,7 @@ internal static class CapacityWriter
     private sealed record Costs(
         double SiloUsPerMessage,
         double GatewayUsPerMessage,
-        double StorageOpsPerMessage,
+        double StorageOpsPerActiveSession,
         double StorageWriteShare,
         double SiloCoresPerSession,
         double GatewayCoresPerConnection,
@@ -157,27 +160,30 @@ internal static class CapacityWriter
         double StorageOpsPerSessionPerSecond,
         double StorageWritesPerSessionPerSecond)
     {
-        public static Costs From(GridResult cell, IdleResult idle)
+        public static Costs From(GridResult cell, GridResult storageCell, IdleResult idle)
         {
-            var idleOpsPerSession = (idle.Storage?.OpsPerSecond ?? 0) / idle.Sessions;
-            var busyOps = Math.Max(0, (cell.Storage?.OpsPerSecond ?? 0) - (idleOpsPerSession * cell.Sessions));
-            var writeShare = cell.Storage is { OpsPerSecond: > 0 } s ? s.WritesPerSecond / s.OpsPerSecond : 1;
+            // Session state only (blobs): the membership table's few operations per silo are not a cost per session.
+            var idleStorage = ScaleFigures.SessionStorage(idle.Storage);
+            var activeStorage = ScaleFigures.SessionStorage(storageCell.Storage);
+            var idleOpsPerSession = idleStorage.Ops / idle.Sessions;
+            var activeOpsPerSession = Math.Max(0, (activeStorage.Ops / storageCell.Sessions) - idleOpsPerSession);
+            var writeShare = activeStorage.Ops > 0 ? activeStorage.Writes / activeStorage.Ops : 1;
             return new Costs(
                 cell.SiloCpuUsPerMessage ?? cell.Run.ServerCpuUsPerMessage ?? 0,
                 cell.GatewayCpuUsPerMessage ?? 0,
-                cell.Run.AchievedRate > 0 ? busyOps / cell.Run.AchievedRate : 0,
+                activeOpsPerSession,
                 writeShare,
                 (idle.SiloCpuPercent ?? 0) / 100 / idle.Sessions,
                 (idle.GatewayCpuPercent ?? 0) / 100 / Math.Max(1, idle.Connected),
                 Math.Max(1, Math.Max(idle.SiloHeapBytesPerSession ?? 0, idle.SiloRssBytesPerSession ?? 0)),
                 Math.Max(1, Math.Max(idle.GatewayHeapBytesPerConnection ?? 0, idle.GatewayRssBytesPerConnection ?? 0)),
                 idleOpsPerSession,
-                (idle.Storage?.WritesPerSecond ?? 0) / idle.Sessions);
+                idleStorage.Writes / idle.Sessions);
         }
     }
 
     /// <summary>Replicas, storage operations and cost of one deployment size.</summary>
-    private sealed record Plan(double Messages, int Silos, int Gateways, double StorageOps, string Bottleneck, string Limit, double ReplicaCost, double StorageCost)
+    private sealed record Plan(double Messages, int Silos, int Gateways, double StorageOps, string Bottleneck, double ReplicaCost, double StorageCost)
     {
         public static double ReplicaMonth => ((ReplicaVcpu * VcpuSecondPrice) + (ReplicaGiB * GiBSecondPrice)) * SecondsPerMonth;
 
@@ -192,7 +198,7 @@ internal static class CapacityWriter
             var silos = Math.Max(MinimumReplicas, (int)Math.Ceiling(Math.Max(siloByCpu, siloByMemory)));
             var gateways = Math.Max(MinimumReplicas, (int)Math.Ceiling(Math.Max(gatewayByCpu, gatewayByMemory)));
             var idleOps = sessions * c.StorageOpsPerSessionPerSecond;
-            var busyOps = messages * c.StorageOpsPerMessage;
+            var busyOps = perSession > 0 ? sessions * c.StorageOpsPerActiveSession : 0;
             var storageOps = idleOps + busyOps;
             var writes = (sessions * c.StorageWritesPerSessionPerSecond) + (busyOps * c.StorageWriteShare);
             var storageCost = ((writes * BlobWritePer10K) + ((storageOps - writes) * BlobReadPer10K)) / 10_000 * SecondsPerMonth;
@@ -205,8 +211,7 @@ internal static class CapacityWriter
             var bottleneck = storageOps > StorageAccountRequestsPerSecond
                 ? Inv($"storage ({storageOps / StorageAccountRequestsPerSecond:0.#} accounts' request target)")
                 : worst.Replicas < MinimumReplicas ? Inv($"none (minimum replicas; {worst.Name} {worst.Replicas:0.##} replicas)") : Inv($"{worst.Name} ({worst.Replicas:0.#} replicas)");
-            var limit = storageOps > StorageAccountRequestsPerSecond ? "storage" : worst.Replicas < MinimumReplicas ? "none (minimum replicas)" : worst.Name;
-            return new Plan(messages, silos, gateways, storageOps, bottleneck, limit, (silos + gateways) * ReplicaMonth, storageCost);
+            return new Plan(messages, silos, gateways, storageOps, bottleneck, (silos + gateways) * ReplicaMonth, storageCost);
         }
     }
 

@@ -251,7 +251,7 @@ internal static class Charts
             set ylabel 'latency (ms, log scale)'
             set xlabel 'sessions x total rate'
             set grid ytics
-            set key top left
+            set key outside right top
             plot {string.Join(", ", columns)}
             """);
     }

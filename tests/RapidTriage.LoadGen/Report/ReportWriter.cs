@@ -136,6 +136,11 @@ internal static partial class ReportWriter
         Line(md, "## Cluster mode: two silos, two gateways");
         Line(md);
         Line(md, $"Measured {cluster.StartedAt:yyyy-MM-dd HH:mm} UTC by `bash tests/perf/run.sh --cluster` (`docs/perf-results/cluster.json`).");
+        if ((cluster.Grid ?? []).Count > 0 && (cluster.Idle ?? []).Count > 0)
+        {
+            Line(md, "What these costs mean for replicas, storage and money on Azure Container Apps: [capacity.md](capacity.md).");
+        }
+
         if (cluster.Machine.Note.Length > 0)
         {
             Line(md, $"{cluster.Machine.Note}");

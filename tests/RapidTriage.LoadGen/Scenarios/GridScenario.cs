@@ -12,6 +12,15 @@ internal static class GridScenario
         var results = new List<GridResult>();
         foreach (var target in targets)
         {
+            // Warm-up, not measured: on fresh servers the first seconds of load also pay for compiling code (tiered JIT).
+            await using (var warm = await ConnectAsync(target, 1, settings, cancellationToken))
+            {
+                if (warm is not null)
+                {
+                    await warm.RunAsync("warm-up", settings.GridRun with { WarmupSeconds = 0, DurationSeconds = 3 }, 2000, [], cancellationToken);
+                }
+            }
+
             foreach (var sessions in settings.GridSessions)
             {
                 await using var group = await ConnectAsync(target, sessions, settings, cancellationToken);
