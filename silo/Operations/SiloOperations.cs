@@ -26,7 +26,7 @@ internal static class SiloOperations
         builder.Services.AddHealthChecks()
             .AddCheck<StorageReadyCheck>("storage", tags: [HealthAndMetrics.ReadyTag])
             .AddCheck<MembershipReadyCheck>("membership", tags: [HealthAndMetrics.ReadyTag]);
-        builder.Services.AddRelayMetrics(SessionMetrics.MeterName, HealthAndMetrics.OrleansMeter);
+        builder.Services.AddRelayMetrics(SessionMetrics.MeterName, StorageRequestCounter.MeterName, HealthAndMetrics.OrleansMeter);
         return dashboard;
     }
 

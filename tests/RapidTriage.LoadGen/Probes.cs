@@ -35,6 +35,9 @@ internal sealed class Probes : IAsyncDisposable
     public IReadOnlyList<CounterProbe> AllFor(Target target) =>
         _probes.GetValueOrDefault(target.Name) is { } list && list.TrueForAll(p => p is not null) ? [.. list.Select(p => p!)] : [];
 
+    /// <summary>The probe of each of the target's processes (null where none could be started), in pid order.</summary>
+    public IReadOnlyList<CounterProbe?> Each(Target target) => _probes.GetValueOrDefault(target.Name) ?? [];
+
     public async ValueTask DisposeAsync()
     {
         foreach (var probe in _probes.Values.SelectMany(l => l))

@@ -9,7 +9,9 @@ internal sealed record SuiteResults(
     List<RunResult> Latency,
     List<ThroughputResult> Throughput,
     List<SessionsResult> Sessions,
-    List<ConnectionsResult> Connections);
+    List<ConnectionsResult> Connections,
+    List<GridResult>? Grid = null,
+    List<IdleResult>? Idle = null);
 
 /// <summary>The machine the figures come from.</summary>
 internal sealed record MachineInfo(int Cores, double MemoryGiB, string Cpu, string Os, string Runtime, string Note);
@@ -73,3 +75,47 @@ internal sealed record ConnectionsResult(
     double? HeapBytesPerConnection,
     double CloseSeconds,
     long? RssAfterCloseBytes);
+
+/// <summary>
+/// Storage operations counted on the silos over a window: all of them and the writes (every method but GET and
+/// HEAD) per second, all of them per message sent (when messages were sent), and per second by "kind method".
+/// </summary>
+internal sealed record StorageRates(double OpsPerSecond, double WritesPerSecond, double? OpsPerMessage, Dictionary<string, double> ByKindMethod);
+
+/// <summary>
+/// One cell of the sessions x rate grid: <paramref name="Sessions"/> sessions of one producer (first gateway) and one
+/// consumer (second gateway), <paramref name="OfferedRate"/> messages/s in all. CPU per message split by role when the
+/// target names its processes' roles (sum over the gateways, sum over the silos).
+/// </summary>
+internal sealed record GridResult(
+    string Target,
+    int Sessions,
+    double OfferedRate,
+    RunResult Run,
+    double? GatewayCpuUsPerMessage,
+    double? SiloCpuUsPerMessage,
+    StorageRates? Storage);
+
+/// <summary>
+/// Idle sessions: connected, left alone for a settle time, then watched for a steady window. CPU is a percentage of
+/// one core over the window (all processes, and per role); memory is after a full GC with the sessions open minus
+/// before they connected: the silos' per session, the gateways' per connection.
+/// </summary>
+internal sealed record IdleResult(
+    string Target,
+    int Sessions,
+    int ConnectionsPerSession,
+    int Connected,
+    double ConnectSeconds,
+    double SettleSeconds,
+    double WindowSeconds,
+    double? CpuPercent,
+    double? GatewayCpuPercent,
+    double? SiloCpuPercent,
+    StorageRates? Storage,
+    double? SiloHeapBytesPerSession,
+    double? SiloRssBytesPerSession,
+    double? GatewayHeapBytesPerConnection,
+    double? GatewayRssBytesPerConnection,
+    int ClosedByServer,
+    double? LoadAverage);

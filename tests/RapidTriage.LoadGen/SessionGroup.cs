@@ -38,6 +38,9 @@ internal sealed class SessionGroup : IAsyncDisposable
     /// <summary>True once any socket of the group was closed by the server or failed: later runs are void.</summary>
     public bool Broken => AllClients().Any(c => c.ServerClose is not null || c.Aborted);
 
+    /// <summary>Sockets of the group that the server closed or that failed.</summary>
+    public int ClosedByServer => AllClients().Count(c => c.ServerClose is not null || c.Aborted);
+
     public static async Task<SessionGroup> ConnectAsync(Target target, int sessions, int consumers, int concurrency, CancellationToken cancellationToken)
     {
         var group = new SessionGroup(target, sessions, consumers);

@@ -33,6 +33,23 @@ internal sealed record SuiteSettings
 
     public int ConnectConcurrency { get; init; } = 32;
 
+    /// <summary>Session counts of the sessions x rate grid (each session: one producer, one consumer).</summary>
+    public IReadOnlyList<int> GridSessions { get; init; } = [1, 100, 500];
+
+    /// <summary>Aggregate rates of the sessions x rate grid.</summary>
+    public IReadOnlyList<double> GridRates { get; init; } = [1000, 4000];
+
+    public RunSettings GridRun { get; init; } = new(WarmupSeconds: 2, DurationSeconds: 10, MessageBytes: 300, DrainSeconds: 5, P99LimitMs: 50);
+
+    /// <summary>Idle sessions (two connections each: a producer on the first gateway, a consumer on the second).</summary>
+    public int IdleSessions { get; init; } = 2000;
+
+    /// <summary>Time after the idle sessions connected before the steady window starts.</summary>
+    public TimeSpan IdleSettle { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The steady window over which idle CPU and storage operations are measured.</summary>
+    public TimeSpan IdleWindow { get; init; } = TimeSpan.FromSeconds(60);
+
     public TimeSpan Pause { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(3);
@@ -50,6 +67,11 @@ internal sealed record SuiteSettings
         Sessions = Math.Max(10, Sessions / 10),
         Connections = Math.Max(100, Connections / 10),
         Settle = TimeSpan.FromSeconds(1),
+        GridSessions = [1, 10, 50],
+        GridRun = GridRun with { WarmupSeconds = 1, DurationSeconds = 3 },
+        IdleSessions = 200,
+        IdleSettle = TimeSpan.FromSeconds(5),
+        IdleWindow = TimeSpan.FromSeconds(15),
     };
 
     public Dictionary<string, string> Describe() => new(StringComparer.Ordinal)
@@ -63,5 +85,7 @@ internal sealed record SuiteSettings
         ["sessionRates"] = string.Join(' ', SessionRates),
         ["connections"] = $"{Connections} idle, {IdleConnectionsPerSession} per session",
         ["connectConcurrency"] = ConnectConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["grid"] = $"sessions {string.Join(' ', GridSessions)} x rates {string.Join(' ', GridRates)}, {GridRun}",
+        ["idle"] = $"{IdleSessions} sessions x 2 connections, settle {IdleSettle.TotalSeconds:0} s, window {IdleWindow.TotalSeconds:0} s",
     };
 }

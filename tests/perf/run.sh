@@ -3,14 +3,19 @@
 # docs/performance.md with its charts. Loopback only; every process it starts, it stops.
 #
 #   bash tests/perf/run.sh                 # full run (about 20 minutes): docs/perf-results/local.json + docs/performance.md
-#   bash tests/perf/run.sh --cluster       # cluster mode (about 15 minutes): Azurite, two silos and two gateways
+#   bash tests/perf/run.sh --cluster       # cluster mode (about 20 minutes): Azurite, two silos and two gateways
 #                                          # (deploy/local/start.sh on free ports), producers on one gateway and
-#                                          # consumers on the other: docs/perf-results/cluster.json + docs/performance.md
+#                                          # consumers on the other: the sessions x rate grid (relay and baseline),
+#                                          # 2,000 idle sessions, latency and throughput: docs/perf-results/cluster.json,
+#                                          # docs/performance.md (its cluster section) and docs/capacity.md
 #   bash tests/perf/run.sh --quick         # short run into a temporary folder; docs/ untouched
+#   bash tests/perf/run.sh --quick --cluster  # about 5 minutes: a small grid, 200 idle sessions and latency against one
+#                                          # cluster, to check the tooling; docs/ untouched
 #   bash tests/perf/run.sh --benchmarks    # also run the BenchmarkDotNet suite (adds about 15 minutes)
 #   bash tests/perf/run.sh --report-only  # rewrite docs/performance.md from the last results
 #   --before-ref REF      also build the relay at git REF and measure it in the same run, as target "relay-before":
 #                         the report's before/after table then compares the two under the same conditions
+#   --label TEXT          said about this run in the report (e.g. which code it measured), before the machine note
 #   --relay-dll PATH      run another relay build, --results PATH to save elsewhere,
 #   --no-report           leave docs/performance.md alone; docs/perf-results/local-before.json, when present,
 #                         is the "before" of the report's before/after table
@@ -26,6 +31,7 @@ benchmarks=0
 make_report=1
 report_only=0
 relay_dll=""
+label=""
 before_ref=""
 results=""
 suite_args=()
@@ -37,6 +43,7 @@ while [ $# -gt 0 ]; do
     --no-report) make_report=0 ;;
     --report-only) report_only=1 ;;
     --relay-dll) relay_dll="$2"; shift ;;
+    --label) label="$2"; shift ;;
     --before-ref) before_ref="$2"; shift ;;
     --results) results="$2"; shift ;;
     *) suite_args+=("$1") ;;
@@ -68,7 +75,7 @@ write_report() {
   [ -f docs/perf-results/local-before.json ] && [ "$1" != docs/perf-results/local-before.json ] && before=(--before docs/perf-results/local-before.json)
   [ -n "$2" ] && [ -f "$2" ] && cluster_results=(--cluster "$2")
   "${loadgen[@]}" report --results "$1" "${cluster_results[@]}" "${before[@]}" --out "$3" --charts "$4" \
-    --benchmarks docs/perf-results/benchmarks --notes docs/perf-results/notes.md
+    --benchmarks docs/perf-results/benchmarks --notes docs/perf-results/notes.md --capacity "$(dirname "$3")/capacity.md"
 }
 
 if [ "$report_only" = 1 ]; then
@@ -104,20 +111,23 @@ if [ -n "$before_ref" ]; then
   dotnet build "$work/before-src/gateway" -c Release --nologo -v quiet
 fi
 
-# The relay as a user runs it, with the per-connection rate limit raised: the load is the point here.
+# The relay as a user runs it, with the per-connection message and byte rate limits and local mode's cap on sessions
+# lifted: the load is the point here (10k msg/s of 300-byte events is over the default 2 MiB/s per connection).
 start_relay() {
   local dll="$1" log="$2" port silo gateway
   read -r port silo gateway <<<"$("${loadgen[@]}" free-ports --count 3)"
   dotnet "$dll" \
     --Relay:Urls="http://127.0.0.1:$port" \
-    --Relay:Local:SiloPort="$silo" --Relay:Local:GatewayPort="$gateway" \
-    --Relay:RateLimit:PermitsPerSecond=10000000 --Relay:RateLimit:Burst=10000000 \
+    --Relay:Silo:SiloPort="$silo" --Relay:Silo:GatewayPort="$gateway" \
+    --Relay:RateLimit:PermitsPerSecond=10000000 --Relay:RateLimit:Burst=10000000 --Relay:Local:MaxSessions=0 \
+    --Relay:RateLimit:BytesPerSecond=10000000000 --Relay:RateLimit:BurstBytes=10000000000 \
     --Logging:LogLevel:Default=Warning >"$log" 2>&1 &
   started_pid=$!
   started_port=$port
 }
 
-# The local cluster emulator as deploy/local/start.sh runs it, on free ports, with the same raised rate limit.
+# The local cluster emulator as deploy/local/start.sh runs it, on free ports, with the same raised rate limit and
+# no cap on sockets per client address or on sessions (every generated client comes from 127.0.0.1).
 # Every process of it counts for CPU and allocations (pid=a+b+...); memory is the producers' gateway's.
 start_cluster() {
   local ports
@@ -128,12 +138,26 @@ start_cluster() {
     AZURITE_BLOB_PORT="${ports[0]}" AZURITE_QUEUE_PORT="${ports[1]}" AZURITE_TABLE_PORT="${ports[2]}" \
     SILO1_PORT="${ports[3]}" SILO2_PORT="${ports[4]}" SILO1_GATEWAY_PORT="${ports[5]}" SILO2_GATEWAY_PORT="${ports[6]}" \
     GATEWAY1_PORT="${ports[7]}" GATEWAY2_PORT="${ports[8]}" \
-    Relay__RateLimit__PermitsPerSecond=10000000 Relay__RateLimit__Burst=10000000 \
+    Relay__RateLimit__PermitsPerSecond=10000000 Relay__RateLimit__Burst=10000000 Relay__Limits__ConnectionsPerAddress=0 Relay__Local__MaxSessions=0 \
+    Relay__RateLimit__BytesPerSecond=10000000000 Relay__RateLimit__BurstBytes=10000000000 \
     Logging__LogLevel__Default=Warning 'Logging__LogLevel__RapidTriage.Silo=Information' \
     bash deploy/local/start.sh >"$work/cluster-start-$cluster_starts.log" 2>&1 || { cat "$work/cluster-start-$cluster_starts.log" >&2; exit 1; }
   gateway1_port="${ports[7]}"
   gateway2_port="${ports[8]}"
   cluster_pids="$(for name in gateway1 gateway2 silo1 silo2; do awk -v n="$name" '$1 == n {print $2}' "$cluster_run/pids"; done | paste -sd+)"
+  # Each silo serves /metrics (its storage request counter among them) on a free port it logs at start.
+  local silo url urls=()
+  for silo in silo1 silo2; do
+    url=""
+    for _ in $(seq 1 150); do
+      url="$(grep -A1 'Silo health and metrics on' "$cluster_run/$silo.log" 2>/dev/null | grep -o 'http://127\.0\.0\.1:[0-9]*' | head -n 1 || true)"
+      [ -n "$url" ] && break
+      sleep 0.2
+    done
+    [ -n "$url" ] || { echo "$silo did not log its metrics address (see $cluster_run/$silo.log)" >&2; exit 1; }
+    urls+=("$url/metrics")
+  done
+  silo_metrics="$(IFS=+; echo "${urls[*]}")"
 }
 
 # Starts the relay (or the cluster), the relay-before build when asked, and the baseline, all fresh.
@@ -142,7 +166,7 @@ start_servers() {
   if [ "$cluster" = 1 ]; then
     start_cluster
     relay_port=$gateway1_port
-    relay="name=relay,producer=ws://127.0.0.1:$gateway1_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$gateway2_port/mcp-ws?sessionId={session},pid=$cluster_pids,protocol=relay"
+    relay="name=relay,producer=ws://127.0.0.1:$gateway1_port/extension-ws?sessionId={session},consumer=ws://127.0.0.1:$gateway2_port/mcp-ws?sessionId={session},pid=$cluster_pids,roles=gateway+gateway+silo+silo,storage=$silo_metrics,protocol=relay"
   else
     start_relay "$relay_dll" "$work/relay.log"
     relay_pid=$started_pid
@@ -166,6 +190,7 @@ start_servers() {
 
 [ "$cluster" = 1 ] && [ -n "$before_ref" ] && { echo "--before-ref measures local mode only" >&2; exit 2; }
 note="Shared machine (other sessions' builds and tests may run at the same time; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)): compare relay and baseline within one run."
+[ -n "$label" ] && note="$label. $note"
 
 mode=local
 [ "$cluster" = 1 ] && mode=cluster
@@ -181,9 +206,13 @@ else
   charts="docs/perf-results/charts"
 fi
 
-# Idle connections are a gateway figure, measured in local mode; a cluster run measures the cross-gateway path.
+# Idle connections are a gateway figure, measured in local mode; a cluster run measures the cross-gateway path:
+# the sessions x rate grid, idle sessions, latency and throughput (a quick cluster run leaves throughput out).
 scenarios=connections,sessions,latency,throughput
-[ "$cluster" = 1 ] && scenarios=sessions,latency,throughput
+if [ "$cluster" = 1 ]; then
+  scenarios=grid,idle,latency,throughput
+  [ "$quick" = 1 ] && scenarios=grid,idle,latency
+fi
 rest=()
 for ((i = 0; i < ${#suite_args[@]}; i++)); do
   if [ "${suite_args[$i]}" = --scenarios ]; then
@@ -197,8 +226,11 @@ done
 # Each group of scenarios meets freshly started servers, relay and baseline alike: what one scenario leaves
 # behind (1000 sessions' retained history, a heap grown by 10,000 connections, an overload) is not what the
 # next one means to measure. Latency and throughput share servers; throughput goes last (it overloads them).
+# A quick cluster run starts the cluster once for all its scenarios: starting it takes most of a minute.
+groups=(connections sessions grid idle latency,throughput)
+[ "$cluster" = 1 ] && [ "$quick" = 1 ] && groups=(connections,sessions,grid,idle,latency,throughput)
 rm -f "$results"
-for group in connections sessions latency,throughput; do
+for group in "${groups[@]}"; do
   wanted=()
   for scenario in ${group//,/ }; do
     [[ ",$scenarios," == *",$scenario,"* ]] && wanted+=("$scenario")

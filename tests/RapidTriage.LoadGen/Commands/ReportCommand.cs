@@ -16,7 +16,8 @@ internal static class ReportCommand
         var charts = new Option<string>("--charts") { Description = "Directory for the PNG charts (gnuplot must be installed).", Required = true };
         var benchmarks = new Option<string?>("--benchmarks") { Description = "Directory of BenchmarkDotNet *-report-github.md files to include." };
         var notes = new Option<string?>("--notes") { Description = "A hand-written Markdown file included as the analysis section." };
-        var command = new Command("report", "Write the Markdown performance report with charts.") { results, cluster, before, output, charts, benchmarks, notes };
+        var capacity = new Option<string?>("--capacity") { Description = "Where to write the capacity model (docs/capacity.md) from the cluster results' grid and idle scenarios." };
+        var command = new Command("report", "Write the Markdown performance report with charts.") { results, cluster, before, output, charts, benchmarks, notes, capacity };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var current = await ReadAsync(parse.GetValue(results)!, cancellationToken);
@@ -34,6 +35,18 @@ internal static class ReportCommand
             var markdown = ReportWriter.Write(current, previous, chartNames, parse.GetValue(benchmarks), parse.GetValue(notes), clusterResults, clusterCharts);
             await File.WriteAllTextAsync(outPath, markdown, cancellationToken);
             Console.WriteLine($"report: {outPath} ({chartNames.Count + clusterCharts.Count} charts)");
+            if (parse.GetValue(capacity) is { } capacityPath && clusterResults is not null)
+            {
+                if (CapacityWriter.Write(clusterResults, current) is { } model)
+                {
+                    await File.WriteAllTextAsync(capacityPath, model, cancellationToken);
+                    Console.WriteLine($"capacity: {capacityPath}");
+                }
+                else
+                {
+                    Console.WriteLine("capacity: not written (the cluster results have no clean grid cell or no idle result)");
+                }
+            }
             return 0;
         });
         return command;

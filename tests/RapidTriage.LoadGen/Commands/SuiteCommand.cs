@@ -16,7 +16,7 @@ internal static class SuiteCommand
         };
         var output = new Option<string>("--out") { Description = "Where to write the results JSON.", Required = true };
         var mode = new Option<string>("--mode") { Description = "Label of the deployment measured (local, cluster).", DefaultValueFactory = _ => "local" };
-        var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated: latency,throughput,sessions,connections.", DefaultValueFactory = _ => "latency,throughput,sessions,connections" };
+        var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated: latency,throughput,sessions,connections,grid,idle.", DefaultValueFactory = _ => "latency,throughput,sessions,connections" };
         var quick = new Option<bool>("--quick") { Description = "A short run (a tenth of the sessions and connections, shorter steps)." };
         var sessions = new Option<int?>("--sessions") { Description = "Sessions in the many-sessions scenario (default 1000); lower it on a small machine." };
         var connections = new Option<int?>("--connections") { Description = "Idle connections in the connections scenario (default 10000)." };
@@ -24,6 +24,10 @@ internal static class SuiteCommand
         var rates = new Option<string?>("--rates") { Description = "Latency rates, comma-separated (default 1000,5000,10000)." };
         var sessionRates = new Option<string?>("--session-rates") { Description = "Aggregate rates of the many-sessions climb, comma-separated (default 1000,2000,...,64000)." };
         var duration = new Option<double?>("--duration") { Description = "Measured seconds of each latency run (default 8)." };
+        var gridSessions = new Option<string?>("--grid-sessions") { Description = "Session counts of the sessions x rate grid, comma-separated (default 1,100,500)." };
+        var gridRates = new Option<string?>("--grid-rates") { Description = "Aggregate rates of the sessions x rate grid, comma-separated (default 1000,4000)." };
+        var idleSessions = new Option<int?>("--idle-sessions") { Description = "Sessions of the idle scenario, two connections each (default 2000)." };
+        var idleWindow = new Option<double?>("--idle-window") { Description = "Seconds of the idle scenario's steady window (default 60)." };
         var hold = new Option<int>("--hold") { Description = "Seconds to keep the idle connections open after measuring them (for a heap dump)." };
         var note = new Option<string>("--machine-note") { Description = "Said about the machine in the report.", DefaultValueFactory = _ => "" };
         var append = new Option<bool>("--append")
@@ -33,7 +37,8 @@ internal static class SuiteCommand
 
         var command = new Command("suite", "Run the load scenarios against each target and write the results as JSON.")
         {
-            targets, output, mode, scenarios, quick, sessions, connections, repeats, rates, sessionRates, duration, hold, note, append,
+            targets, output, mode, scenarios, quick, sessions, connections, repeats, rates, sessionRates, duration, gridSessions, gridRates, idleSessions, idleWindow,
+            hold, note, append,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,6 +62,14 @@ internal static class SuiteCommand
                     ? [.. climb.Split(',').Select(r => double.Parse(r, System.Globalization.CultureInfo.InvariantCulture))]
                     : settings.SessionRates,
                 Run = parse.GetValue(duration) is { } seconds ? settings.Run with { DurationSeconds = seconds } : settings.Run,
+                GridSessions = parse.GetValue(gridSessions) is { } gridList
+                    ? [.. gridList.Split(',').Select(r => int.Parse(r, System.Globalization.CultureInfo.InvariantCulture))]
+                    : settings.GridSessions,
+                GridRates = parse.GetValue(gridRates) is { } gridRateList
+                    ? [.. gridRateList.Split(',').Select(r => double.Parse(r, System.Globalization.CultureInfo.InvariantCulture))]
+                    : settings.GridRates,
+                IdleSessions = parse.GetValue(idleSessions) ?? settings.IdleSessions,
+                IdleWindow = parse.GetValue(idleWindow) is { } window ? TimeSpan.FromSeconds(window) : settings.IdleWindow,
             };
             var list = parse.GetValue(targets)!.Select(Target.Parse).ToList();
             var results = await RunAsync(list, settings, parse.GetValue(mode)!, parse.GetValue(note)!, cancellationToken);
@@ -81,12 +94,16 @@ internal static class SuiteCommand
         earlier.Throughput.AddRange(run.Throughput);
         earlier.Sessions.AddRange(run.Sessions);
         earlier.Connections.AddRange(run.Connections);
-        return earlier;
+        return earlier with
+        {
+            Grid = [.. earlier.Grid ?? [], .. run.Grid ?? []],
+            Idle = [.. earlier.Idle ?? [], .. run.Idle ?? []],
+        };
     }
 
     private static async Task<SuiteResults> RunAsync(List<Target> targets, SuiteSettings settings, string mode, string note, CancellationToken cancellationToken)
     {
-        var results = new SuiteResults(mode, DateTimeOffset.UtcNow, MachineInfoReader.Read(note), settings.Describe(), [], [], [], []);
+        var results = new SuiteResults(mode, DateTimeOffset.UtcNow, MachineInfoReader.Read(note), settings.Describe(), [], [], [], [], [], []);
         await using var probes = new Probes(targets);
 
         // Idle connections first: resident memory only grows, so its before/after delta must come from
@@ -100,6 +117,16 @@ internal static class SuiteCommand
         if (settings.Scenarios.Contains("sessions"))
         {
             results.Sessions.AddRange(await SessionsScenario.RunAsync(targets, settings, probes, cancellationToken));
+        }
+
+        if (settings.Scenarios.Contains("grid"))
+        {
+            results.Grid!.AddRange(await GridScenario.RunAsync(targets, settings, probes, cancellationToken));
+        }
+
+        if (settings.Scenarios.Contains("idle"))
+        {
+            results.Idle!.AddRange(await IdleScenario.RunAsync(targets, settings, probes, cancellationToken));
         }
 
         // Warm-up, not measured: the first seconds of load also pay for compiling code (tiered JIT).

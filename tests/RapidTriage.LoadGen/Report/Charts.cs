@@ -32,6 +32,7 @@ internal static class Charts
                 $"{results.Sessions.FirstOrDefault()?.Sessions} sessions at once: p99 by aggregate offered rate", canvas));
             Add(drawn, MaxRates(results, targets, canvas));
             Add(drawn, Connections(results, targets, canvas));
+            Add(drawn, Grid(results, canvas));
         }
         finally
         {
@@ -198,6 +199,60 @@ internal static class Charts
             set grid ytics
             set key outside right top
             plot {string.Join(", ", plots)}
+            """);
+    }
+
+    private static (string, string)? Grid(SuiteResults results, Canvas canvas)
+    {
+        var grid = results.Grid ?? [];
+        if (grid.Count == 0)
+        {
+            return null;
+        }
+
+        var targets = grid.Select(c => c.Target).Distinct().OrderBy(t => t == Figures.Relay ? 0 : 1).ToList();
+        var data = new StringBuilder();
+        foreach (var (sessions, rate) in grid.Select(c => (c.Sessions, c.OfferedRate)).Distinct().OrderBy(c => c.Sessions).ThenBy(c => c.OfferedRate))
+        {
+            data.Append(Inv($"\"{sessions} x {rate / 1000:0.#}k/s\""));
+            foreach (var target in targets)
+            {
+                var cell = grid.FirstOrDefault(c => c.Target == target && c.Sessions == sessions && c.OfferedRate == rate);
+                data.Append(Inv($" {Ms(cell?.Run.Latency.P50Us)} {Ms(cell?.Run.Latency.P99Us)} {Ms(cell?.Run.Latency.P999Us)}"));
+            }
+
+            data.AppendLine();
+        }
+
+        File.WriteAllText(Path.Combine(canvas.Work, "grid.dat"), data.ToString());
+        var columns = new List<string>();
+        string[] names = ["p50", "p99", "p99.9"];
+        for (var t = 0; t < targets.Count; t++)
+        {
+            for (var p = 0; p < 3; p++)
+            {
+                var column = 2 + (t * 3) + p;
+                var color = Palette[((t * 3) + p) % Palette.Length];
+                columns.Add(columns.Count == 0
+                    ? Inv($"'grid.dat' using {column}:xtic(1) title '{targets[t]} {names[p]}' lc rgb '{color}'")
+                    : Inv($"'' using {column} title '{targets[t]} {names[p]}' lc rgb '{color}'"));
+            }
+        }
+
+        return Plot(canvas, "grid.png", "Sessions x total rate: latency (1 producer on gateway 1 -> 1 consumer on gateway 2 per session)", $"""
+            {Terminal}
+            set output 'grid.png'
+            set title 'Sessions x total rate: end-to-end latency (per session 1 producer -> 1 consumer)'
+            set style data histograms
+            set style histogram clustered gap 1
+            set style fill solid 0.85 border -1
+            set logscale y
+            set yrange [0.01:*]
+            set ylabel 'latency (ms, log scale)'
+            set xlabel 'sessions x total rate'
+            set grid ytics
+            set key outside right top
+            plot {string.Join(", ", columns)}
             """);
     }
 

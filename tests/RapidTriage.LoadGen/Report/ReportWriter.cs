@@ -7,7 +7,7 @@ namespace RapidTriage.LoadGen.Report;
 /// Writes <c>docs/performance.md</c>: machine, goals, every scenario as relay/baseline, before/after; then, when
 /// measured, cluster mode (producers and consumers on different gateways) the same way.
 /// </summary>
-internal static class ReportWriter
+internal static partial class ReportWriter
 {
     private const double LatencyGoalMs = 2;
     private const double ClusterLatencyGoalMs = 10;
@@ -127,6 +127,7 @@ internal static class ReportWriter
             Line(md, $"| cluster mode: p99 <= {ClusterLatencyGoalMs} ms at 1k msg/s across gateways | {Ms(cluster1k.Latency.P99Us)} | {Ms(clusterBase?.Latency.P99Us)} | {X(Figures.Ratio(cluster1k.Latency.P99Us, clusterBase?.Latency.P99Us))} | {Met(cluster1k.Latency.P99Us / 1000 <= ClusterLatencyGoalMs && cluster1k.Lost == 0)} |");
         }
 
+        WriteScaleGoals(md, r, cluster);
         Line(md);
     }
 
@@ -135,6 +136,11 @@ internal static class ReportWriter
         Line(md, "## Cluster mode: two silos, two gateways");
         Line(md);
         Line(md, $"Measured {cluster.StartedAt:yyyy-MM-dd HH:mm} UTC by `bash tests/perf/run.sh --cluster` (`docs/perf-results/cluster.json`).");
+        if ((cluster.Grid ?? []).Count > 0 && (cluster.Idle ?? []).Count > 0)
+        {
+            Line(md, "What these costs mean for replicas, storage and money on Azure Container Apps: [capacity.md](capacity.md).");
+        }
+
         if (cluster.Machine.Note.Length > 0)
         {
             Line(md, $"{cluster.Machine.Note}");
@@ -144,12 +150,14 @@ internal static class ReportWriter
         Line(md, "- The local cluster emulator as `deploy/local/start.sh` starts it, on free ports: Azurite, two silos (Azure Table");
         Line(md, "  clustering, Azure Blob grain state) and two gateways (Orleans clients), each its own process, all on the same cores");
         Line(md, "  as the generator and the baseline.");
-        Line(md, "- Every session's producer connects to gateway 1 and its three consumers to gateway 2: each message goes gateway 1 ->");
+        Line(md, "- Every session's producer connects to gateway 1 and its consumers (three; one in the grid and idle scenarios) to gateway 2: each message goes gateway 1 ->");
         Line(md, "  session grain (on whichever silo holds it) -> gateway 2, two or three process hops where local mode has none.");
         Line(md, "- Server CPU and alloc/msg are summed over both gateways and both silos (Azurite not counted).");
         Line(md, "- The baseline is the same single-process Kestrel broadcast as in local mode: it has no hop between processes, so");
         Line(md, "  relay/baseline here is what the hops, the grain and the relay's work cost together.");
-        Line(md, "- Idle connections are a gateway figure and are measured in local mode only.");
+        Line(md, "- Idle connections on one gateway (10,000) are measured in local mode; cluster mode measures idle sessions across");
+        Line(md, "  both gateways and silos (below), with the storage operations the silos send, counted by the silos themselves");
+        Line(md, "  (`rapidtriage.storage.requests` on their `/metrics`, every attempt of every Azure Storage request).");
         Line(md);
 
         var rates = Figures.LatencyRates(cluster).ToList();
@@ -171,6 +179,8 @@ internal static class ReportWriter
             Line(md);
         }
 
+        WriteGrid(md, cluster);
+        WriteIdle(md, cluster);
         WriteLatency(md, cluster, "###");
         WriteThroughput(md, cluster, "###");
         WriteSessions(md, cluster, "###");
