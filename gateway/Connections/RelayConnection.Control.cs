@@ -53,7 +53,7 @@ internal sealed partial class RelayConnection
         InitResult result;
         try
         {
-            result = await _session.Init(new InitRequest(Member, asked, epoch), _services.Fanout.Reference);
+            result = await _session.Grain.Init(new InitRequest(Member, asked, epoch), _services.Fanout.Reference);
         }
         catch (Exception ex)
         {
@@ -114,7 +114,7 @@ internal sealed partial class RelayConnection
         var limit = (int)Math.Clamp(ReadInt64(data, "limit") ?? DefaultHistoryPage, 1, MaxHistoryPage);
         try
         {
-            var page = await _session.GetHistory(new HistoryQuery(types, afterSeq, limit));
+            var page = await _session.Grain.GetHistory(new HistoryQuery(types, afterSeq, limit));
             Send(ServerFrames.History(SessionId, parsed.Id, page));
         }
         catch (Exception ex)

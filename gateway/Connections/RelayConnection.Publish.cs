@@ -168,13 +168,15 @@ internal sealed partial class RelayConnection
         PublishResult[] results;
         try
         {
+            var mark = _session.RenewalMark;
             results = await PublishToSessionAsync(frames);
             if (Array.Exists(results, r => r.Status == PublishStatus.NotMember))
             {
                 // The session lost its roster (its silo went away) or expired this gateway: put back every
                 // connection this gateway holds in it, each with the events it missed, then try once more. A
                 // connection that cannot continue without a gap is closed with 1012 by the renewal instead.
-                await _services.Renewer.RenewAsync(SessionId);
+                // One renewal serves every connection of the session answered NotMember meanwhile.
+                await _session.RenewAsync(mark);
                 var retry = Enumerable.Range(0, frames.Count).Where(i => results[i].Status == PublishStatus.NotMember).ToList();
                 var again = await PublishToSessionAsync([.. retry.Select(i => frames[i])]);
                 for (var j = 0; j < retry.Count; j++)
@@ -204,10 +206,10 @@ internal sealed partial class RelayConnection
     {
         if (frames.Count == 1)
         {
-            return [await _session.Publish(Envelope(frames[0]))];
+            return [await _session.Grain.Publish(Envelope(frames[0]))];
         }
 
-        var results = await _session.PublishBatch([.. frames.Select(Envelope)]);
+        var results = await _session.Grain.PublishBatch([.. frames.Select(Envelope)]);
         return [.. results];
     }
 

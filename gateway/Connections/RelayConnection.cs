@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Operations;
+using RapidTriage.Gateway.Sessions;
 
 namespace RapidTriage.Gateway.Connections;
 
@@ -17,7 +18,7 @@ internal sealed partial class RelayConnection : IDisposable
     private readonly WebSocket _socket;
     private readonly ConnectionServices _services;
     private readonly ILogger _logger;
-    private readonly ISessionGrain _session;
+    private readonly GatewaySession _session;
     private readonly DeliveryState _delivery;
     private readonly CancellationTokenSource _abort = new();
     private readonly TokenBucket _bucket;
@@ -39,14 +40,11 @@ internal sealed partial class RelayConnection : IDisposable
         _logger = services.Logger;
         SessionId = sessionId;
         ConnectionId = "c_" + Guid.NewGuid().ToString("N")[..16];
-        _session = services.Grains.GetGrain<ISessionGrain>(sessionId);
         var time = TimeProvider.System;
         _bucket = new TokenBucket(services.Options.RateLimit.PermitsPerSecond, services.Options.RateLimit.Burst, time);
         _byteBucket = new TokenBucket(services.Options.RateLimit.BytesPerSecond, services.Options.RateLimit.BurstBytes, time);
         _delivery = new DeliveryState(new DeliveryLimits(services.Options.SendQueueBytes, services.Options.InitGracePeriod), time,
-            (epoch, afterSeq, maxEvents, maxBytes, cancellationToken) =>
-                _session.ReadReplay(new ReplayRequest(ConnectionId, epoch, afterSeq, maxEvents, maxBytes)).WaitAsync(cancellationToken),
-            CloseForDelivery);
+            ReadReplayAsync, CloseForDelivery);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Member = new MemberInfo(ConnectionId, role, services.Identity.GatewayId, now, null,
             role == ConnectionRole.Extension ? [.. Capabilities.AllCapture] : ImmutableArray<string>.Empty,
@@ -54,6 +52,9 @@ internal sealed partial class RelayConnection : IDisposable
         _tokenBound = tokenExpiresAt is not null;
         _tokenExpiry = new ExpiryTimer(time, () => RequestClose(CloseCodes.TokenExpired, "token expired", discardQueued: true));
         _tokenExpiry.Schedule(tokenExpiresAt);
+
+        // Last: the session's renewals read this connection from now on.
+        _session = services.Sessions.Attach(this);
     }
 
     public string ConnectionId { get; }
@@ -78,7 +79,7 @@ internal sealed partial class RelayConnection : IDisposable
             JoinResult join;
             try
             {
-                join = await _session.Join(Member, _services.Fanout.Reference);
+                join = await _session.Grain.Join(Member, _services.Fanout.Reference);
             }
             catch (Exception ex)
             {
@@ -116,6 +117,7 @@ internal sealed partial class RelayConnection : IDisposable
         finally
         {
             _services.Registry.Remove(this);
+            _services.Sessions.Detach(_session, this);
             await LeaveAsync();
             LogClosed(SessionId, ConnectionId, _close?.Code ?? 0);
             _services.Metrics.Closed(_close?.Code ?? 0);
@@ -152,16 +154,20 @@ internal sealed partial class RelayConnection : IDisposable
 
     public void Dispose()
     {
+        _services.Sessions.Detach(_session, this);
         _abort.Dispose();
         _tokenExpiry.Dispose();
         _delivery.Dispose();
     }
 
+    private Task<ReplayPage> ReadReplayAsync(string epoch, long afterSeq, int maxEvents, int maxBytes, CancellationToken cancellationToken) =>
+        _session.Grain.ReadReplay(new ReplayRequest(ConnectionId, epoch, afterSeq, maxEvents, maxBytes)).WaitAsync(cancellationToken);
+
     private async Task LeaveAsync()
     {
         try
         {
-            await _session.Leave(ConnectionId);
+            await _session.Grain.Leave(ConnectionId);
         }
         catch (Exception ex)
         {

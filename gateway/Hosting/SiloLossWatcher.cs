@@ -1,4 +1,4 @@
-using RapidTriage.Gateway.Fanout;
+using RapidTriage.Gateway.Sessions;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -7,7 +7,7 @@ namespace RapidTriage.Gateway.Hosting;
 /// fewer), every session it holds is renewed at once and retried until answered. Sessions of the lost silo
 /// answer as soon as the cluster has declared it dead and they have come back elsewhere; their renewal then
 /// rebuilds the roster there, so traffic flows again within failure detection plus one retry instead of
-/// waiting for the next <c>Relay:Cluster:RenewInterval</c>.
+/// waiting for the session's turn in the renewal sweep (<c>Relay:Cluster:RenewInterval</c>).
 /// </summary>
 internal sealed partial class SiloLossWatcher(
     IServiceProvider services,
@@ -54,9 +54,9 @@ internal sealed partial class SiloLossWatcher(
     {
         try
         {
-            // Resolved late: the renewer needs the cluster client, which creates this observer.
-            var renewer = services.GetRequiredService<SubscriptionRenewer>();
-            await renewer.RenewAllUntilAnsweredAsync(retry, attempt, window, token);
+            // Resolved late: the sessions need the cluster client, which creates this observer.
+            var sessions = services.GetRequiredService<GatewaySessions>();
+            await sessions.RenewAllUntilAnsweredAsync(retry, attempt, window, token);
         }
         catch (OperationCanceledException)
         {
