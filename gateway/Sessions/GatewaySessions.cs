@@ -66,6 +66,9 @@ internal sealed class GatewaySessions(
         }
     }
 
+    /// <summary>Renews every session held now, once (each joins a renewal of its own already in progress).</summary>
+    public Task RenewAllAsync() => Task.WhenAll(Snapshot().Select(s => s.RenewAsync()));
+
     /// <summary>
     /// Renews every session held now until each is answered or <paramref name="within"/> has passed (see
     /// <see cref="GatewaySession.RenewUntilAnsweredAsync"/>).
