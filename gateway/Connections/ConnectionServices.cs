@@ -4,6 +4,7 @@ using RapidTriage.Gateway.Envelopes;
 using RapidTriage.Gateway.Fanout;
 using RapidTriage.Gateway.Operations;
 using RapidTriage.Gateway.Options;
+using RapidTriage.Gateway.Sessions;
 
 namespace RapidTriage.Gateway.Connections;
 
@@ -14,7 +15,7 @@ internal sealed class ConnectionServices(
     TokenService tokens,
     IGrainFactory grains,
     SessionFanout fanout,
-    SubscriptionRenewer renewer,
+    GatewaySessions sessions,
     ConnectionRegistry registry,
     GatewayIdentity identity,
     RelayMetrics metrics,
@@ -30,7 +31,7 @@ internal sealed class ConnectionServices(
 
     public SessionFanout Fanout { get; } = fanout;
 
-    public SubscriptionRenewer Renewer { get; } = renewer;
+    public GatewaySessions Sessions { get; } = sessions;
 
     public ConnectionRegistry Registry { get; } = registry;
 

@@ -1,9 +1,4 @@
-using RapidTriage.Contracts;
-
 namespace RapidTriage.Gateway.Connections;
-
-/// <summary>Reads the next page of a connection's replay from its session (<see cref="ISessionGrain.ReadReplay"/>).</summary>
-internal delegate Task<ReplayPage> ReplayReader(string epoch, long afterSeq, int maxEvents, int maxBytes, CancellationToken cancellationToken);
 
 /// <summary>What a connection's delivery is bounded by.</summary>
 /// <param name="QueueBytes">Live events waiting in the send queue beyond this close the socket with 4108 (<c>Relay:SendQueueBytes</c>).</param>

@@ -9,12 +9,15 @@ internal sealed partial class DeliveryState
     {
         _grace?.Dispose();
         _grace = null;
-        foreach (var item in _heldMessages)
+        if (_heldMessages is { } held)
         {
-            EnqueueLocked(item, MessageCeiling);
+            _heldMessages = null;
+            foreach (var item in held)
+            {
+                EnqueueLocked(item, MessageCeiling);
+            }
         }
 
-        _heldMessages.Clear();
         _heldBytes = 0;
         if (_phase == DeliveryPhase.Closed)
         {
@@ -34,7 +37,8 @@ internal sealed partial class DeliveryState
     {
         _phase = DeliveryPhase.Replaying;
         var generation = ++_generation;
-        _ = ReplayAsync(generation);
+        _stop ??= new CancellationTokenSource();
+        _ = ReplayAsync(generation, _stop.Token);
     }
 
     /// <summary>
@@ -44,7 +48,7 @@ internal sealed partial class DeliveryState
     private bool CaughtUpLocked() => _rewindsRead == _rewinds && _cursor >= _sessionLastSeq && _cursor >= _newestSeen;
 
     /// <summary>Reads history pages from the cursor while the socket drains, until it has caught up; then live.</summary>
-    private async Task ReplayAsync(int generation)
+    private async Task ReplayAsync(int generation, CancellationToken stop)
     {
         // Off the caller's thread, which holds the lock (a timer, the fan-out, the publish loop).
         await Task.Yield();
@@ -66,7 +70,7 @@ internal sealed partial class DeliveryState
                     var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     Interlocked.Exchange(ref _room, waiter);
 
-                    // Taken may have drained the queue between the check and publishing the waiter.
+                    // TryTake may have drained the queue between the check and publishing the waiter.
                     if (QueuedBytes <= limits.LowWater)
                     {
                         waiter.TrySetResult();
@@ -89,15 +93,15 @@ internal sealed partial class DeliveryState
             ReplayPage page;
             try
             {
-                page = await read(epoch, from, DeliveryLimits.PageEvents, limits.PageBytes, _stop.Token);
+                page = await owner.ReadReplayAsync(epoch, from, DeliveryLimits.PageEvents, limits.PageBytes, stop);
             }
-            catch (Exception) when (_stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
                 return;
             }
             catch (Exception)
             {
-                close(CloseCodes.ServiceRestart, "session unavailable during replay; reconnect with lastSeq");
+                owner.CloseForDelivery(CloseCodes.ServiceRestart, "session unavailable during replay; reconnect with lastSeq");
                 return;
             }
 
@@ -111,7 +115,7 @@ internal sealed partial class DeliveryState
                 if (page.Gap is { } gap)
                 {
                     _generation++;
-                    close(gap == RecoveryReasons.HistoryTruncated ? CloseCodes.SlowConsumer : CloseCodes.ServiceRestart,
+                    owner.CloseForDelivery(gap == RecoveryReasons.HistoryTruncated ? CloseCodes.SlowConsumer : CloseCodes.ServiceRestart,
                         $"replay cannot complete ({gap}); reconnect with lastSeq");
                     return;
                 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using RapidTriage.Contracts;
 
 namespace RapidTriage.Gateway.Connections;
@@ -11,21 +10,25 @@ namespace RapidTriage.Gateway.Connections;
 /// <remarks>
 /// <para>While the cursor is behind (holding for init, replaying a gap) live events are not kept: they are in
 /// history anyway, so only the newest <c>seq</c> seen is noted. The replay reads pages of history as the socket
-/// drains (<see cref="Taken"/>), so it is never buffered whole and never counts against the send-queue bound, and
+/// drains (<see cref="TryTake"/>), so it is never buffered whole and never counts against the send-queue bound, and
 /// goes live once it has caught up with both the session and every event seen, so each event goes out once, in order.</para>
 /// <para>A replay that runs into a gap (history trimmed or cleared under it, the session's history lost) closes the
 /// socket: the client reconnects and its ack says what was lost, instead of silently missing events.</para>
+/// <para>The send queue is drained on demand: enqueuing into an idle queue asks the connection to start sending
+/// (<see cref="IDeliveryOwner.SendReady"/>), and the sender takes frames (<see cref="TryTake"/>) until none is left.
+/// An idle connection has no send loop waiting and its queue holds no array.</para>
 /// </remarks>
 /// <param name="limits">Queue bound and grace period.</param>
 /// <param name="time">Clock for the grace period.</param>
-/// <param name="read">Reads replay pages from the session.</param>
-/// <param name="close">Asks the connection to close with a code and reason (its queue is discarded).</param>
-internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider time, ReplayReader read, Action<int, string> close) : IDisposable
+/// <param name="owner">Reads replay pages, closes the socket, starts the sender.</param>
+internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider time, IDeliveryOwner owner) : IDisposable
 {
-    private readonly Channel<Outbound> _queue = Channel.CreateUnbounded<Outbound>(new() { SingleReader = true });
-    private readonly List<Outbound> _heldMessages = [];
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _stop = new();
+    private SmallQueue<Outbound> _queue;
+    private bool _sending;
+    private bool _completed;
+    private List<Outbound>? _heldMessages;
+    private CancellationTokenSource? _stop;
     private DeliveryPhase _phase = DeliveryPhase.Opening;
     private string _epoch = "";
     private long _cursor;
@@ -43,9 +46,6 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
     private bool _lateInit;
     private ITimer? _grace;
     private TaskCompletionSource? _room;
-
-    /// <summary>What the send loop drains.</summary>
-    public ChannelReader<Outbound> Reader => _queue.Reader;
 
     /// <summary>Bytes waiting in the send queue.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
@@ -95,7 +95,7 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
     {
         if (delivery.Kind == DeliveryKind.Overflow)
         {
-            close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
+            owner.CloseForDelivery(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
             return;
         }
 
@@ -113,11 +113,11 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
                 if (_phase is DeliveryPhase.Opening or DeliveryPhase.Holding)
                 {
                     // Presence, commands and answers are not in history: they wait, few and small, for the hold to end.
-                    _heldMessages.Add(item);
+                    (_heldMessages ??= []).Add(item);
                     _heldBytes += item.Payload.Length;
                     if (_heldBytes - item.Payload.Length > MessageCeiling)
                     {
-                        close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
+                        owner.CloseForDelivery(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
                     }
                 }
                 else
@@ -164,8 +164,8 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
         }
     }
 
-    /// <summary>Queues a frame the gateway answers with itself; never held, never dropped.</summary>
-    public void Control(byte[] payload, bool translated = false)
+    /// <summary>Enqueues a frame the gateway answers with itself; never held, never dropped.</summary>
+    public void EnqueueControl(byte[] payload, bool translated = false)
     {
         lock (_gate)
         {
@@ -268,30 +268,55 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
         }
     }
 
-    /// <summary>The send loop took <paramref name="item"/> off the queue.</summary>
-    public void Taken(Outbound item)
+    /// <summary>
+    /// Takes the next frame to send. <see cref="QueueTake.Empty"/>: the sender stops, and the next frame enqueued
+    /// asks for it again; <see cref="QueueTake.Closed"/>: the connection is closing and everything queued was taken.
+    /// </summary>
+    public QueueTake TryTake(out Outbound item)
     {
+        lock (_gate)
+        {
+            if (!_queue.TryDequeue(out item))
+            {
+                if (_completed)
+                {
+                    return QueueTake.Closed;
+                }
+
+                _sending = false;
+                return QueueTake.Empty;
+            }
+        }
+
         var queued = Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
         if (queued <= limits.LowWater && Volatile.Read(ref _room) is not null)
         {
             Interlocked.Exchange(ref _room, null)?.TrySetResult();
         }
+
+        return QueueTake.Frame;
     }
 
-    /// <summary>The connection is closing: nothing more is queued; a replay in progress stops.</summary>
+    /// <summary>The connection is closing: nothing more is queued (the sender ends after what is); a replay in progress stops.</summary>
     public void Complete()
     {
+        CancellationTokenSource? stop;
         lock (_gate)
         {
             _phase = DeliveryPhase.Closed;
             _generation++;
-            _queue.Writer.TryComplete();
+            stop = _stop;
+            if (!_completed)
+            {
+                _completed = true;
+                WakeSenderLocked();
+            }
         }
 
         Interlocked.Exchange(ref _room, null)?.TrySetResult();
         try
         {
-            _stop.Cancel();
+            stop?.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -300,8 +325,11 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
 
     public void Dispose()
     {
-        _grace?.Dispose();
-        _stop.Dispose();
+        lock (_gate)
+        {
+            _grace?.Dispose();
+            _stop?.Dispose();
+        }
     }
 
     /// <summary>Frames the relay makes (answers, presence) may pass the bound up to this ceiling, which still bounds memory.</summary>
@@ -319,22 +347,35 @@ internal sealed partial class DeliveryState(DeliveryLimits limits, TimeProvider 
         }
     }
 
-    /// <summary>Queues a frame unless more than <paramref name="bound"/> bytes wait ahead of it (then: 4108).</summary>
+    /// <summary>Enqueues a frame unless more than <paramref name="bound"/> bytes wait ahead of it (then: 4108).</summary>
     private void EnqueueLocked(Outbound item, long bound)
     {
+        if (_completed)
+        {
+            return;
+        }
+
         var queued = Interlocked.Add(ref _queuedBytes, item.Payload.Length);
 
         // The bound is on what waits ahead of a frame: a maxMessageSize event plus its stamp is larger than the default bound.
         if (queued - item.Payload.Length > bound)
         {
             Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
-            close(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
+            owner.CloseForDelivery(CloseCodes.SlowConsumer, "slow consumer: reconnect with lastSeq to recover");
             return;
         }
 
-        if (!_queue.Writer.TryWrite(item))
+        _queue.Enqueue(item);
+        WakeSenderLocked();
+    }
+
+    /// <summary>Asks the connection to start sending unless it is already.</summary>
+    private void WakeSenderLocked()
+    {
+        if (!_sending)
         {
-            Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
+            _sending = true;
+            owner.SendReady();
         }
     }
 }

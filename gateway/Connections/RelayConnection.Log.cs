@@ -13,15 +13,9 @@ internal sealed partial class RelayConnection
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} unavailable for a new connection")]
     private partial void LogSessionUnavailable(Exception ex, string sessionId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} call failed for {ConnectionId}")]
-    private partial void LogPublishFailed(Exception ex, string sessionId, string connectionId);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Leave of {ConnectionId} from session {SessionId} failed")]
     private partial void LogLeaveFailed(Exception ex, string sessionId, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slow consumer {ConnectionId} in session {SessionId} ({QueuedBytes} bytes queued): closing with 4108")]
     private partial void LogSlowConsumer(string sessionId, string connectionId, long queuedBytes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Frame from {ConnectionId} in session {SessionId} failed unexpectedly")]
-    private partial void LogFrameFailed(Exception ex, string sessionId, string connectionId);
 }

@@ -7,6 +7,7 @@ using RapidTriage.Gateway.Envelopes;
 using RapidTriage.Gateway.Fanout;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Options;
+using RapidTriage.Gateway.Sessions;
 
 namespace RapidTriage.Gateway.Hosting;
 
@@ -49,8 +50,7 @@ internal static class RelayServices
         builder.Services.AddSingleton<SessionFanout>();
         builder.Services.AddSingleton<ConnectionServices>();
         builder.Services.AddSingleton<Sessions.SessionCalls>();
-        builder.Services.AddSingleton<SubscriptionRenewer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRenewer>());
+        builder.Services.AddGatewaySessions();
         builder.Services.AddSingleton(new StartupBannerOutput(Console.Out));
         builder.Services.AddHostedService<StartupBanner>();
         return builder;

@@ -72,8 +72,10 @@ public sealed class RelayOptions
 public sealed class GatewayClusterOptions
 {
     /// <summary>
-    /// How often this gateway renews its subscription to each session it holds connections in. Sessions
-    /// expire a gateway after <c>Relay:Cluster:ObserverExpiry</c> (default 15 s) without one.
+    /// The safety sweep: every session this gateway holds connections in is renewed once per interval, one after
+    /// another spread evenly over it (never all at once). Renewals that matter happen anyway when needed: at once
+    /// after a silo loss and when a session answers that a connection is not a member. A session expires a gateway
+    /// that neither beats nor renews for <c>Relay:Cluster:ObserverExpiry</c> (keep it at least 3 times this).
     /// </summary>
-    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -85,12 +85,10 @@ public sealed class DeliveryStateTests
         var recoveryAck = Encoding.UTF8.GetBytes("{\"type\":\"connection-ack\",\"recovered\":true}");
         state.CompleteInit(history.Init(5), askedLastSeq: true, (recovered, _) => recovered == true ? recoveryAck : AckBytes);
 
-        Assert.True(state.Reader.TryRead(out var first));
+        Assert.Equal(QueueTake.Frame, state.TryTake(out var first));
         Assert.Equal(AckBytes, first.Payload);
-        state.Taken(first);
-        Assert.True(state.Reader.TryRead(out var second));
+        Assert.Equal(QueueTake.Frame, state.TryTake(out var second));
         Assert.Equal(recoveryAck, second.Payload);
-        state.Taken(second);
         Assert.Equal([6L, 7, 8, 9, 10, 11, 12], await DrainEventsAsync(state, 7));
     }
 
@@ -150,7 +148,7 @@ public sealed class DeliveryStateTests
         state.Deliver(history.Add(3, size: 10));
 
         Assert.Equal([3L], await DrainEventsAsync(state, 1));
-        Assert.False(state.Reader.TryRead(out _));
+        Assert.Equal(QueueTake.Empty, state.TryTake(out _));
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
@@ -226,7 +224,7 @@ public sealed class DeliveryStateTests
         state.CompleteInit(history.Init(null), askedLastSeq: false, (_, _) => AckBytes);
 
         var frames = new List<byte[]>();
-        while (state.Reader.TryRead(out var item))
+        while (state.TryTake(out var item) == QueueTake.Frame)
         {
             frames.Add(item.Payload);
         }
@@ -238,41 +236,35 @@ public sealed class DeliveryStateTests
     {
         var time = new FakeTimeProvider();
         var history = new FakeHistory("e1");
-        var closes = new List<(int, string)>();
-        DeliveryState? state = null;
-        state = new DeliveryState(new DeliveryLimits(queueBytes, Grace), time, history.ReadAsync, (code, reason) =>
-        {
-            lock (closes)
-            {
-                closes.Add((code, reason));
-            }
-
-            state!.Complete();
-        });
-        return (state, history, time, closes);
+        var owner = new Owner(history);
+        var state = owner.State = new DeliveryState(new DeliveryLimits(queueBytes, Grace), time, owner);
+        return (state, history, time, owner.Closes);
     }
 
     /// <summary>Reads the queue as a send loop does; returns the events' seqs once <paramref name="count"/> came or the queue ended or went quiet.</summary>
     private static async Task<List<long>> DrainEventsAsync(DeliveryState state, int count)
     {
         var seqs = new List<long>();
+        var quietFor = TimeSpan.FromSeconds(count == int.MaxValue ? 1 : 5);
         while (seqs.Count < count)
         {
-            using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(count == int.MaxValue ? 1 : 5));
-            Outbound item;
-            try
-            {
-                if (!await state.Reader.WaitToReadAsync(quiet.Token) || !state.Reader.TryRead(out item))
-                {
-                    break;
-                }
-            }
-            catch (OperationCanceledException)
+            var take = state.TryTake(out var item);
+            if (take == QueueTake.Closed)
             {
                 break;
             }
 
-            state.Taken(item);
+            // Empty: the queue asks for a sender again (SendReady) when the next frame is enqueued.
+            if (take == QueueTake.Empty)
+            {
+                if (!await Owner.Of(state).Ready.WaitAsync(quietFor))
+                {
+                    break;
+                }
+
+                continue;
+            }
+
             if (item.Seq > 0)
             {
                 seqs.Add(item.Seq);
@@ -365,5 +357,42 @@ public sealed class DeliveryStateTests
                 return Task.FromResult(new ReplayPage(page.ToImmutable(), last, last, null));
             }
         }
+    }
+
+    /// <summary>The connection's side, as a test sees it: replay pages from a fake history, closes recorded, sender wake-ups counted.</summary>
+    private sealed class Owner(FakeHistory history) : IDeliveryOwner
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DeliveryState, Owner> Owners = [];
+
+        public List<(int Code, string Reason)> Closes { get; } = [];
+
+        public SemaphoreSlim Ready { get; } = new(0);
+
+        public DeliveryState State
+        {
+            get => field!;
+            set
+            {
+                field = value;
+                Owners.Add(value, this);
+            }
+        }
+
+        public static Owner Of(DeliveryState state) => Owners.TryGetValue(state, out var owner) ? owner : throw new InvalidOperationException("no owner");
+
+        public Task<ReplayPage> ReadReplayAsync(string epoch, long afterSeq, int maxEvents, int maxBytes, CancellationToken cancellationToken) =>
+            history.ReadAsync(epoch, afterSeq, maxEvents, maxBytes, cancellationToken);
+
+        public void CloseForDelivery(int code, string reason)
+        {
+            lock (Closes)
+            {
+                Closes.Add((code, reason));
+            }
+
+            State.Complete();
+        }
+
+        public void SendReady() => Ready.Release();
     }
 }

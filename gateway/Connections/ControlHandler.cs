@@ -5,12 +5,17 @@ using RapidTriage.Gateway.Envelopes;
 
 namespace RapidTriage.Gateway.Connections;
 
-internal sealed partial class RelayConnection
+/// <summary>
+/// The messages a connection's gateway answers itself (docs/protocol.md section 3): <c>connection-init</c> (roster
+/// fields and recovery), <c>heartbeat</c>, <c>history-request</c>, <c>auth-refresh</c> and <c>connection-close</c>.
+/// </summary>
+internal sealed partial class ControlHandler(RelayConnection connection)
 {
     private const int MaxHistoryPage = 1000;
     private const int DefaultHistoryPage = 100;
 
-    private Task HandleControlAsync(ParsedFrame parsed) => parsed.Type switch
+    /// <summary>Handles one control message, in arrival order with the connection's other frames.</summary>
+    public Task HandleAsync(ParsedFrame parsed) => parsed.Type switch
     {
         MessageTypes.ConnectionInit => HandleInitAsync(parsed),
         MessageTypes.Heartbeat => HandleHeartbeatAsync(parsed),
@@ -29,17 +34,18 @@ internal sealed partial class RelayConnection
         var userAgent = ReadString(data, "userAgent");
         if (InitRefusal(capabilities, ("clientType", clientType), ("version", version), ("tabId", tabId), ("userAgent", userAgent)) is { } refusal)
         {
-            SendError(new FrameError(ErrorCodes.InvalidInit, refusal, parsed.Id));
+            connection.EnqueueError(new FrameError(ErrorCodes.InvalidInit, refusal, parsed.Id));
             return;
         }
 
-        Member = Member with
+        var member = connection.Member;
+        member = connection.Member = member with
         {
-            ClientType = clientType ?? Member.ClientType,
-            Version = version ?? Member.Version,
-            TabId = tabId ?? Member.TabId,
-            UserAgent = userAgent ?? Member.UserAgent,
-            Capabilities = capabilities ?? Member.Capabilities,
+            ClientType = clientType ?? member.ClientType,
+            Version = version ?? member.Version,
+            TabId = tabId ?? member.TabId,
+            UserAgent = userAgent ?? member.UserAgent,
+            Capabilities = capabilities ?? member.Capabilities,
             LastSeen = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
 
@@ -49,32 +55,33 @@ internal sealed partial class RelayConnection
 
         // From here until the session answers, the hold does not end, whatever the grace period says: live events
         // must not overtake the replay this init may ask for.
-        var asked = _delivery.BeginInit(lastSeq);
+        var delivery = connection.Delivery;
+        var asked = delivery.BeginInit(lastSeq);
         InitResult result;
         try
         {
-            result = await _session.Init(new InitRequest(Member, asked, epoch), _services.Fanout.Reference);
+            result = await connection.Session.Grain.Init(new InitRequest(member, asked, epoch), connection.Services.Fanout.Reference);
         }
         catch (Exception ex)
         {
-            _delivery.InitFailed();
-            LogPublishFailed(ex, SessionId, ConnectionId);
-            SendError(new FrameError(ErrorCodes.Unavailable, "The session is unavailable right now; send connection-init again.", parsed.Id));
+            delivery.InitFailed();
+            LogSessionCallFailed(connection.Logger, ex, connection.SessionId, connection.ConnectionId);
+            connection.EnqueueError(new FrameError(ErrorCodes.Unavailable, "The session is unavailable right now; send connection-init again.", parsed.Id));
             return;
         }
 
         if (result.RosterSize > 0)
         {
-            Volatile.Write(ref _rosterSize, result.RosterSize);
+            connection.RosterSize = result.RosterSize;
         }
 
-        _delivery.CompleteInit(result, lastSeq is not null, (recovered, reason) => Ack(result.Epoch, result.LastSeq, recovered, reason));
+        delivery.CompleteInit(result, lastSeq is not null, (recovered, reason) => connection.Ack(result.Epoch, result.LastSeq, recovered, reason));
     }
 
     /// <summary>Why a <c>connection-init</c>'s roster fields are refused (too long, too many), or null.</summary>
     private string? InitRefusal(ImmutableArray<string>? capabilities, params (string Name, string? Value)[] fields)
     {
-        var limits = _services.Options.Limits;
+        var limits = connection.Services.Options.Limits;
         foreach (var (name, text) in fields)
         {
             if (text is { Length: var length } && length > limits.MaxInitFieldLength)
@@ -102,7 +109,7 @@ internal sealed partial class RelayConnection
     /// <summary>Answered from the roster size this connection last heard of, not by asking the session.</summary>
     private Task HandleHeartbeatAsync(ParsedFrame parsed)
     {
-        Send(ServerFrames.Heartbeat(SessionId, parsed.Id, _services.Identity.UptimeMs, Volatile.Read(ref _rosterSize)));
+        connection.EnqueueReply(ServerFrames.Heartbeat(connection.SessionId, parsed.Id, connection.Services.Identity.UptimeMs, connection.RosterSize));
         return Task.CompletedTask;
     }
 
@@ -114,38 +121,33 @@ internal sealed partial class RelayConnection
         var limit = (int)Math.Clamp(ReadInt64(data, "limit") ?? DefaultHistoryPage, 1, MaxHistoryPage);
         try
         {
-            var page = await _session.GetHistory(new HistoryQuery(types, afterSeq, limit));
-            Send(ServerFrames.History(SessionId, parsed.Id, page));
+            var page = await connection.Session.Grain.GetHistory(new HistoryQuery(types, afterSeq, limit));
+            connection.EnqueueReply(ServerFrames.History(connection.SessionId, parsed.Id, page));
         }
         catch (Exception ex)
         {
-            LogPublishFailed(ex, SessionId, ConnectionId);
-            SendError(new FrameError(ErrorCodes.Unavailable, "History is unavailable right now; retry.", parsed.Id));
+            LogSessionCallFailed(connection.Logger, ex, connection.SessionId, connection.ConnectionId);
+            connection.EnqueueError(new FrameError(ErrorCodes.Unavailable, "History is unavailable right now; retry.", parsed.Id));
         }
     }
 
     private async Task HandleAuthRefreshAsync(ParsedFrame parsed)
     {
-        var check = await _services.Tokens.ValidateAsync(ReadString(parsed.Data, "token"));
+        var check = await connection.Services.Tokens.ValidateAsync(ReadString(parsed.Data, "token"));
         if (!check.IsValid)
         {
-            SendError(new FrameError(ErrorCodes.InvalidToken, $"Token refused: {check.Failure}.", parsed.Id));
+            connection.EnqueueError(new FrameError(ErrorCodes.InvalidToken, $"Token refused: {check.Failure}.", parsed.Id));
             return;
         }
 
-        if (!string.Equals(check.SessionId, SessionId, StringComparison.Ordinal))
+        if (!string.Equals(check.SessionId, connection.SessionId, StringComparison.Ordinal))
         {
-            SendError(new FrameError(ErrorCodes.Forbidden, "That token is for another session.", parsed.Id));
+            connection.EnqueueError(new FrameError(ErrorCodes.Forbidden, "That token is for another session.", parsed.Id));
             return;
         }
 
-        // A local connection that needed no token does not start to expire because it showed one.
-        if (_tokenBound)
-        {
-            _tokenExpiry.Schedule(check.ExpiresAt);
-        }
-
-        Send(ServerFrames.AuthRefreshAck(SessionId, parsed.Id, check.ExpiresAt));
+        connection.RefreshTokenExpiry(check.ExpiresAt);
+        connection.EnqueueReply(ServerFrames.AuthRefreshAck(connection.SessionId, parsed.Id, check.ExpiresAt));
     }
 
     private Task HandleCloseRequest(ParsedFrame parsed)
@@ -157,13 +159,9 @@ internal sealed partial class RelayConnection
             code = CloseCodes.Normal;
         }
 
-        RequestClose(code, ReadString(parsed.Data, "reason") ?? ReadString(parsed.Data, "message") ?? "client-disconnect");
+        connection.RequestClose(code, ReadString(parsed.Data, "reason") ?? ReadString(parsed.Data, "message") ?? "client-disconnect");
         return Task.CompletedTask;
     }
-
-    private byte[] Ack(string epoch, long lastSeq, bool? recovered = null, string? reason = null) =>
-        ServerFrames.Ack(SessionId, new AckFields(ConnectionId, _services.Identity.ServerId, _services.Options.MaxMessageSize,
-            (long)_services.Options.HeartbeatInterval.TotalMilliseconds, epoch, lastSeq, recovered, reason));
 
     private static string? ReadString(JsonElement data, string name) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
@@ -201,4 +199,7 @@ internal sealed partial class RelayConnection
 
         return [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(TextOf).OfType<string>()];
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} call failed for {ConnectionId}")]
+    private static partial void LogSessionCallFailed(ILogger logger, Exception ex, string sessionId, string connectionId);
 }
