@@ -18,7 +18,7 @@ public sealed class McpAcrossGatewaysTests(AzuriteFixture fixture)
     [Fact(Timeout = 120_000)]
     public async Task McpOnGatewayB_ExtensionOnGatewayA_ReadsHistoryRosterAndScreenshots()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture);
+        await using var cluster = await fixture.StartClusterAsync();
         var session = Sessions.New();
         await using var extension = await Peer.ExtensionAsync(cluster, 0, session, new { clientType = "rapidtriage-extension", tabId = "tab-a" });
         for (var i = 1; i <= 5; i++)

@@ -16,7 +16,7 @@ public sealed class SiloFailureTests(AzuriteFixture fixture, ITestOutputHelper o
     [Fact(Timeout = 120_000)]
     public async Task SiloHoldingSession_Killed_TrafficResumesWithinBound_AndNoClientIsToldRecoveredAfterMissingEvents()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture);
+        await using var cluster = await fixture.StartClusterAsync();
         var session = Sessions.New();
         var receiver = await Peer.McpAsync(cluster, 1, session);
         var sender = await Peer.ExtensionAsync(cluster, 0, session);

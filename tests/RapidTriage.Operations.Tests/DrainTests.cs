@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using RapidTriage.Operations.Tests.Harness;
+using RapidTriage.Testing;
 using Xunit.Abstractions;
 
 namespace RapidTriage.Operations.Tests;
@@ -16,19 +17,21 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Sessions = 10;
     private const int ReceiversPerSession = 20;
     private static readonly TimeSpan DrainWindow = TimeSpan.FromSeconds(3);
-    private readonly Processes _processes = new(nameof(DrainTests));
-    private StorageEmulator _storage = null!;
-    private Node _stays = null!;
-    private Node _drains = null!;
-    private Node _silo = null!;
+    private readonly string _logs = TestLogs.Directory(nameof(DrainTests));
+    private LocalCluster _processes = null!;
+    private Azurite _storage = null!;
+    private ClusterNode _stays = null!;
+    private ClusterNode _drains = null!;
+    private ClusterNode _silo = null!;
 
     public async Task InitializeAsync()
     {
-        _storage = await StorageEmulator.StartAsync(_processes.LogRoot);
-        _silo = _processes.StartSilo("silo", _storage.ConnectionString);
+        _storage = await Azurite.StartAsync(_logs, Path.Combine(_logs, "azurite-data"));
+        _processes = new LocalCluster(_logs, _storage.ConnectionString);
+        _silo = _processes.StartSilo("silo");
         await _silo.WaitReadyAsync();
-        _stays = _processes.StartClusterGateway("gateway-stays", _storage.ConnectionString);
-        _drains = _processes.StartClusterGateway("gateway-drains", _storage.ConnectionString, $"--Relay:DrainWindow={DrainWindow}");
+        _stays = _processes.StartGateway("gateway-stays");
+        _drains = _processes.StartGateway("gateway-drains", $"--Relay:DrainWindow={DrainWindow}");
         await Task.WhenAll(_stays.WaitReadyAsync(), _drains.WaitReadyAsync());
     }
 

@@ -9,8 +9,8 @@ namespace RapidTriage.Operations.Tests;
 /// </summary>
 public sealed class MetricsTests : IAsyncLifetime
 {
-    private readonly Processes _processes = new(nameof(MetricsTests));
-    private Node _gateway = null!;
+    private readonly LocalCluster _processes = new(TestLogs.Directory(nameof(MetricsTests)));
+    private ClusterNode _gateway = null!;
 
     public async Task InitializeAsync()
     {

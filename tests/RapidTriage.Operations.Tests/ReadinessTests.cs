@@ -1,5 +1,6 @@
 using System.Net;
 using RapidTriage.Operations.Tests.Harness;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests;
 
@@ -12,17 +13,19 @@ public sealed class ReadinessTests : IAsyncLifetime
     /// <summary>A readiness probe gives up after 3 s; a poll every 100 ms sees the change within this.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly Processes _processes = new(nameof(ReadinessTests));
-    private StorageEmulator _storage = null!;
-    private Node _silo = null!;
-    private Node _gateway = null!;
+    private readonly string _logs = TestLogs.Directory(nameof(ReadinessTests));
+    private LocalCluster _processes = null!;
+    private Azurite _storage = null!;
+    private ClusterNode _silo = null!;
+    private ClusterNode _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _storage = await StorageEmulator.StartAsync(_processes.LogRoot);
-        _silo = _processes.StartSilo("silo", _storage.ConnectionString);
+        _storage = await Azurite.StartAsync(_logs, Path.Combine(_logs, "azurite-data"));
+        _processes = new LocalCluster(_logs, _storage.ConnectionString);
+        _silo = _processes.StartSilo("silo");
         await _silo.WaitReadyAsync();
-        _gateway = _processes.StartClusterGateway("gateway", _storage.ConnectionString);
+        _gateway = _processes.StartGateway("gateway");
         await _gateway.WaitReadyAsync();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Cluster.Tests.Soak;
 
