@@ -14,6 +14,7 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class RoutingTests(ClusterFixture fixture)
 {
+    // How long a test waits to prove that nothing more arrives (a frame that must not be sent, is not).
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     [Fact(Timeout = TestTimeouts.Short)]

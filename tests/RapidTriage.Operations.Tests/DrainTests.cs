@@ -60,22 +60,19 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
 
         // One producer per session on the gateway that stays, sending all through the drain.
         var producers = sessions.Select(s => ProduceAsync(_stays.WebSocket($"/extension-ws?sessionId={s}"), stopProducing.Token)).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => clients.All(c => c.Seqs.Count > 0), TimeSpan.FromSeconds(20), "events reach every receiver before the drain");
 
         var sigterm = Stopwatch.GetTimestamp();
         await _drains.Process.StopAsync(DrainWindow + TimeSpan.FromSeconds(20));
         var exitedAfter = Stopwatch.GetElapsedTime(sigterm);
+        // Producers go on for a second after the gateway is gone: recovered receivers must get those events too.
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stopProducing.CancelAsync();
         var sent = await Task.WhenAll(producers);
 
         // Every receiver must now hold exactly 1..sent of its session, each once, in order.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         var expected = sessions.Select((s, i) => (s, sent[i])).ToDictionary(p => p.s, p => p.Item2);
-        while (DateTime.UtcNow < deadline && clients.Any(c => c.Seqs.Count < expected[c.SessionId]))
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.LatestAsync(() => Task.FromResult(clients.All(c => c.Seqs.Count >= expected[c.SessionId])), static all => all, TimeSpan.FromSeconds(20));
 
         output.WriteLine($"gateway exited {exitedAfter.TotalSeconds:F1} s after SIGTERM; events per session: {string.Join(", ", sent)}");
         var closes = clients.Select(c => c.FirstClose).ToList();

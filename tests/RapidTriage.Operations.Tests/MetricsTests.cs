@@ -137,22 +137,6 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(0, scrape.Value("relay_handshakes_refused_total"));
     }
 
-    private async Task<Scrape> EventuallyAsync(Func<Scrape, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        Scrape scrape;
-        do
-        {
-            scrape = await _gateway.ScrapeAsync();
-            if (condition(scrape))
-            {
-                return scrape;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        return scrape;
-    }
+    private Task<Scrape> EventuallyAsync(Func<Scrape, bool> condition) =>
+        Eventually.LatestAsync(_gateway.ScrapeAsync, condition, TimeSpan.FromSeconds(10));
 }

@@ -1,9 +1,9 @@
 namespace RapidTriage.Testing;
 
 /// <summary>
-/// Waits for something a test cannot await directly (a counter, a log line, a file, a metric) by checking it
-/// until a deadline, instead of sleeping a fixed time and hoping: fast when it happens at once, and a clear
-/// failure naming what was awaited when it never does.
+/// Waits for something a test cannot await directly (a counter, a log line, a stored record, a metric, a tool's
+/// answer) by checking it until a deadline, instead of sleeping a fixed time and hoping: fast when it happens at
+/// once, and a clear failure naming what was awaited when it never does.
 /// </summary>
 public static class Eventually
 {
@@ -16,27 +16,25 @@ public static class Eventually
     /// <summary>Returns once <paramref name="condition"/> holds; throws <see cref="TimeoutException"/> past <paramref name="timeout"/>.</summary>
     public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
     {
-        await ValueAsync(async () => await condition() ? true : (bool?)null, timeout, what, cancellationToken);
+        if (!await LatestAsync(condition, static held => held, timeout, cancellationToken))
+        {
+            throw new TimeoutException($"Not within {timeout}: {what}");
+        }
     }
 
     /// <summary>
-    /// Returns the first non-null value <paramref name="probe"/> gives; throws <see cref="TimeoutException"/> past
-    /// <paramref name="timeout"/>.
+    /// Probes until <paramref name="done"/> accepts the value and returns it; past <paramref name="timeout"/> returns
+    /// the last value probed, so that the caller's assertion shows what it was instead of a bare timeout.
     /// </summary>
-    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
-        where T : struct
+    public static async Task<T> LatestAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            if (await probe() is { } value)
+            var value = await probe();
+            if (done(value) || DateTime.UtcNow >= deadline)
             {
                 return value;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"Not within {timeout}: {what}");
             }
 
             await Task.Delay(Poll, cancellationToken);

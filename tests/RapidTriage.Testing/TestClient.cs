@@ -160,6 +160,7 @@ public sealed class TestClient : IAsyncDisposable
             var result = await _socket.ReceiveAsync(_buffer, CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                await AnswerCloseAsync();
                 return null;
             }
 
@@ -168,6 +169,20 @@ public sealed class TestClient : IAsyncDisposable
             {
                 return Encoding.UTF8.GetString(message.ToArray());
             }
+        }
+    }
+
+    /// <summary>Answers the server's close at once, as browsers do, so that its side ends now and not at its close timeout.</summary>
+    private async Task AnswerCloseAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The server already dropped the connection: nothing left to answer.
         }
     }
 
