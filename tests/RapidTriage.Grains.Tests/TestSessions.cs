@@ -44,6 +44,11 @@ internal static class TestSessions
     public static Task WriteStateAsync<T>(this ClusterFixture fixture, string name, GrainId id, T value) =>
         fixture.Storage.WriteStateAsync(name, id, new GrainState<T>(value));
 
+    /// <summary>Waits until the stored record is gone (sessions delete replaced segments after writing their snapshot).</summary>
+    public static Task WaitForDeletedAsync<T>(this ClusterFixture fixture, string name, GrainId id)
+        where T : class =>
+        Eventually.TrueAsync(async () => await fixture.ReadStateAsync<T>(name, id) is null, TimeSpan.FromSeconds(10), $"{name} of {id} is deleted");
+
     /// <summary>Waits until the stored record exists and meets <paramref name="condition"/> (sessions write it on their flush tick).</summary>
     public static async Task<T> WaitForStateAsync<T>(this ClusterFixture fixture, string name, GrainId id, Func<T, bool> condition)
         where T : class
