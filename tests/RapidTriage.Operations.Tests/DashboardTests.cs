@@ -9,27 +9,20 @@ namespace RapidTriage.Operations.Tests;
 public sealed class DashboardTests : IAsyncLifetime
 {
     private const string Password = "dashboard-password-for-tests";
-    private readonly string _logs = TestLogs.Directory(nameof(DashboardTests));
     private LocalCluster _processes = null!;
-    private Azurite _storage = null!;
     private ClusterNode _withDashboard = null!;
     private ClusterNode _withoutDashboard = null!;
 
     public async Task InitializeAsync()
     {
-        _storage = await Azurite.StartAsync(_logs, Path.Combine(_logs, "azurite-data"));
-        _processes = new LocalCluster(_logs, _storage.ConnectionString);
+        _processes = await LocalCluster.StartOnOwnStorageAsync(TestLogs.Directory(nameof(DashboardTests)));
         _withDashboard = _processes.StartSilo("silo-dashboard",
             "--Relay:Dashboard:Enabled=true", "--Relay:Dashboard:Username=ops", $"--Relay:Dashboard:Password={Password}");
         _withoutDashboard = _processes.StartSilo("silo-plain");
         await Task.WhenAll(_withDashboard.WaitReadyAsync(), _withoutDashboard.WaitReadyAsync());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _processes.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _processes.DisposeAsync();
 
     // "/dashboard/" (the dashboard redirects "/dashboard" there, and a redirect drops the Authorization header).
     [Fact(Timeout = 60_000)]

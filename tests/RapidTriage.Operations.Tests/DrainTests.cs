@@ -17,17 +17,14 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Sessions = 10;
     private const int ReceiversPerSession = 20;
     private static readonly TimeSpan DrainWindow = TimeSpan.FromSeconds(3);
-    private readonly string _logs = TestLogs.Directory(nameof(DrainTests));
     private LocalCluster _processes = null!;
-    private Azurite _storage = null!;
     private ClusterNode _stays = null!;
     private ClusterNode _drains = null!;
     private ClusterNode _silo = null!;
 
     public async Task InitializeAsync()
     {
-        _storage = await Azurite.StartAsync(_logs, Path.Combine(_logs, "azurite-data"));
-        _processes = new LocalCluster(_logs, _storage.ConnectionString);
+        _processes = await LocalCluster.StartOnOwnStorageAsync(TestLogs.Directory(nameof(DrainTests)));
         _silo = _processes.StartSilo("silo");
         await _silo.WaitReadyAsync();
         _stays = _processes.StartGateway("gateway-stays");
@@ -35,11 +32,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.WhenAll(_stays.WaitReadyAsync(), _drains.WaitReadyAsync());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _processes.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _processes.DisposeAsync();
 
     [Fact(Timeout = 150_000)]
     public async Task Gateway_Sigterm_With200Receivers_ClosesThemWith1012OverTheWindow_AndAllRecoverOnTheOtherWithNoLoss()
@@ -115,17 +108,16 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Sends a <c>console-log</c> every 50 ms until stopped; returns how many were sent.</summary>
     private static async Task<int> ProduceAsync(Uri uri, CancellationToken stop)
     {
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(uri, CancellationToken.None);
-        var reading = DrainAsync(socket);
+        await using var client = await TestClient.ConnectAsync(uri);
+        var reading = FirstErrorAsync(client);
         var sent = 0;
         while (!stop.IsCancellationRequested)
         {
-            var frame = JsonSerializer.SerializeToUtf8Bytes(new { type = "console-log", id = $"e{sent + 1}", data = new { n = sent + 1 } });
-            await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
+            await client.SendAsync(new { type = "console-log", id = $"e{sent + 1}", data = new { n = sent + 1 } });
             sent++;
             try
             {
+                // The producer's pace: a steady stream through the drain, not a wait for the relay.
                 await Task.Delay(50, stop);
             }
             catch (OperationCanceledException)
@@ -133,28 +125,19 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
-        Assert.Null(await reading);
+        await client.CloseOutputAsync("done");
+        Assert.Null(await reading.WaitAsync(TimeSpan.FromSeconds(5)));
         return sent;
     }
 
-    /// <summary>Reads what the producer is sent (acks, presence); returns the first error frame, if any.</summary>
-    private static async Task<string?> DrainAsync(ClientWebSocket socket)
+    /// <summary>Reads what the producer is sent (acks, presence) until the close; returns the first error frame, if any.</summary>
+    private static async Task<string?> FirstErrorAsync(TestClient client)
     {
-        var buffer = new byte[16 * 1024];
         string? error = null;
         try
         {
-            while (true)
+            while (await client.ReceiveTextAsync(Timeout.InfiniteTimeSpan) is { } text)
             {
-                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return error;
-                }
-
-                var text = Encoding.UTF8.GetString(buffer, 0, result.Count);
                 if (error is null && text.Contains("\"type\":\"error\"", StringComparison.Ordinal))
                 {
                     error = text;
@@ -163,7 +146,8 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
         }
         catch (WebSocketException)
         {
-            return error;
         }
+
+        return error;
     }
 }

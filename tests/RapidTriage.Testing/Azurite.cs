@@ -14,7 +14,6 @@ public sealed class Azurite : IAsyncDisposable
     private readonly string _logDirectory;
     private readonly string? _dataDirectory;
     private ChildProcess? _process;
-    private int _starts;
 
     private Azurite(string logDirectory, string? dataDirectory)
     {
@@ -106,8 +105,14 @@ public sealed class Azurite : IAsyncDisposable
             storage = ["--location", _dataDirectory];
         }
 
-        var name = _starts++ == 0 ? "azurite" : $"azurite-{_starts}";
+        // A restart, or a second emulator in the same folder, logs to a file of its own.
         Directory.CreateDirectory(_logDirectory);
+        var name = "azurite";
+        for (var n = 2; File.Exists(Path.Combine(_logDirectory, name + ".log")); n++)
+        {
+            name = $"azurite-{n}";
+        }
+
         _process = ChildProcess.Start(RepoDirectory.Azurite,
         [
             "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose", .. storage,

@@ -34,6 +34,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private readonly string? _storage;
     private readonly bool _defaults;
+    private Azurite? _ownStorage;
     private readonly List<ChildProcess> _all = [];
     private readonly List<SiloPorts> _siloPorts = [];
     private readonly List<ClusterNode?> _silos = [];
@@ -61,6 +62,19 @@ public sealed class LocalCluster : IAsyncDisposable
     public string ClusterId { get; } = "c" + Guid.NewGuid().ToString("N")[..10];
 
     public string LogDirectory { get; }
+
+    /// <summary>Azurite started for this cluster alone by <see cref="StartOnOwnStorageAsync"/>: stop and restart it for an outage.</summary>
+    public Azurite Storage => _ownStorage ?? throw new InvalidOperationException("This cluster runs on storage it does not own.");
+
+    /// <summary>
+    /// A cluster with no process yet on an Azurite of its own, its data on disk in <paramref name="logDirectory"/> so
+    /// that <see cref="Storage"/> can be stopped and restarted with its tables and blobs; both go on dispose.
+    /// </summary>
+    public static async Task<LocalCluster> StartOnOwnStorageAsync(string logDirectory)
+    {
+        var storage = await Azurite.StartAsync(logDirectory, Path.Combine(logDirectory, "azurite-data"));
+        return new LocalCluster(logDirectory, storage.ConnectionString) { _ownStorage = storage };
+    }
 
     /// <summary>
     /// Starts <paramref name="silos"/> silos then <paramref name="gateways"/> gateways on <paramref name="azurite"/>
@@ -164,12 +178,17 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Gateways before silos (reverse start order); a second dispose finds nothing left. Azurite is the caller's.
+        // Gateways before silos (reverse start order); a second dispose finds nothing left. Azurite last, and only when the cluster started it.
         var all = _all.AsEnumerable().Reverse().ToList();
         _all.Clear();
         foreach (var process in all)
         {
             await process.DisposeAsync();
+        }
+
+        if (_ownStorage is not null)
+        {
+            await _ownStorage.DisposeAsync();
         }
     }
 

@@ -172,9 +172,22 @@ public sealed class TestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the close handshake; the server's answer ends the next receive (with null).</summary>
+    public async Task CloseOutputAsync(string reason)
+    {
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, timeout.Token);
+    }
+
     /// <summary>Answers the server's close at once, as browsers do, so that its side ends now and not at its close timeout.</summary>
     private async Task AnswerCloseAsync()
     {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            // This side started the close: the server's close frame ended it.
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
@@ -187,24 +200,8 @@ public sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>Skips frames until one of <paramref name="type"/> arrives.</summary>
-    public async Task<JsonObject> ReceiveTypeAsync(string type, TimeSpan? wait = null)
-    {
-        var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
-        while (true)
-        {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"No {type} frame within {wait ?? DefaultWait}");
-            }
-
-            var frame = await ReceiveAsync(left);
-            if (frame["type"]?.GetValue<string>() == type)
-            {
-                return frame;
-            }
-        }
-    }
+    public Task<JsonObject> ReceiveTypeAsync(string type, TimeSpan? wait = null) =>
+        ReceiveWhereAsync(frame => frame["type"]?.GetValue<string>() == type, wait, $"{type} frame");
 
     /// <summary>Asserts that no frame (other than those <paramref name="ignore"/> accepts) arrives within <paramref name="wait"/>.</summary>
     public async Task<JsonObject?> TryReceiveAsync(TimeSpan wait, Func<JsonObject, bool>? ignore = null)
@@ -240,7 +237,7 @@ public sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>Skips frames until one that <paramref name="match"/> accepts arrives.</summary>
-    public async Task<JsonObject> ReceiveWhereAsync(Func<JsonObject, bool> match, TimeSpan? wait = null)
+    public async Task<JsonObject> ReceiveWhereAsync(Func<JsonObject, bool> match, TimeSpan? wait = null, string what = "matching frame")
     {
         var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
         while (true)
@@ -248,7 +245,7 @@ public sealed class TestClient : IAsyncDisposable
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
-                throw new TimeoutException($"No matching frame within {wait ?? DefaultWait}");
+                throw new TimeoutException($"No {what} within {wait ?? DefaultWait}");
             }
 
             var frame = await ReceiveAsync(left);
