@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using RapidTriage.Operations.Tests.Harness;
 using RapidTriage.Testing;
@@ -108,7 +107,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Sends a <c>console-log</c> every 50 ms until stopped; returns how many were sent.</summary>
     private static async Task<int> ProduceAsync(Uri uri, CancellationToken stop)
     {
-        await using var client = await TestClient.ConnectAsync(uri);
+        await using var client = await TestClient.ConnectAsync(uri, cancellationToken: CancellationToken.None);
         var reading = FirstErrorAsync(client);
         var sent = 0;
         while (!stop.IsCancellationRequested)
@@ -126,7 +125,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         await client.CloseOutputAsync("done");
-        Assert.Null(await reading.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Null(await reading.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
         return sent;
     }
 

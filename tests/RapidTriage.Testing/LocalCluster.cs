@@ -205,7 +205,7 @@ public sealed class LocalCluster : IAsyncDisposable
         ];
         return Launch(name, RepoDirectory.SiloDll, ports.Http,
         [
-            .. Storage(),
+            .. StorageSettings(),
             $"--Relay:Silo:SiloPort={ports.Silo}",
             $"--Relay:Silo:GatewayPort={ports.Gateway}",
             $"--Relay:Silo:Urls=http://127.0.0.1:{ports.Http}",
@@ -225,7 +225,7 @@ public sealed class LocalCluster : IAsyncDisposable
         return Launch(name, RepoDirectory.GatewayDll, port,
         [
             "--Relay:Silo=External",
-            .. Storage(),
+            .. StorageSettings(),
             $"--Relay:Urls=http://127.0.0.1:{port}",
             $"--Relay:Auth:SigningKey={RelayServer.SigningKey}",
             .. tuned,
@@ -233,7 +233,7 @@ public sealed class LocalCluster : IAsyncDisposable
         ]);
     }
 
-    private string[] Storage() =>
+    private string[] StorageSettings() =>
     [
         $"--Relay:Storage:ConnectionString={_storage ?? throw new InvalidOperationException("This cluster has no storage: pass Azurite's connection string.")}",
         $"--Relay:Cluster:ClusterId={ClusterId}",

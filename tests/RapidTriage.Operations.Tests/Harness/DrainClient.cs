@@ -73,11 +73,13 @@ internal sealed class DrainClient(string sessionId, Uri first, Uri fallback)
     private async Task<TestClient> ConnectAsync(Uri uri, bool recover)
     {
         var client = await TestClient.ConnectAsync(uri);
-        Track(client.Ack);
         if (!recover)
         {
+            Track(client.Ack);
             return client;
         }
+
+        // The fallback's open ack carries the session's newest seq, not this receiver's: recover from our own.
 
         await client.SendAsync(new { type = "connection-init", data = new { clientType = "drain-test", lastSeq = _lastSeq, epoch = _epoch } });
         while (true)
