@@ -50,18 +50,9 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>Connects, or returns the HTTP status the handshake was refused with.</summary>
     public static async Task<(System.Net.HttpStatusCode Status, TestClient? Client)> ConnectOrStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        configure?.Invoke(socket.Options);
-        using var timeout = new CancellationTokenSource(DefaultWait);
-        try
+        var (status, socket) = await HandshakeAsync(uri, configure);
+        if (socket is null)
         {
-            await socket.ConnectAsync(uri, timeout.Token);
-        }
-        catch (WebSocketException)
-        {
-            var status = socket.HttpStatusCode;
-            socket.Dispose();
             return (status, null);
         }
 
@@ -85,7 +76,20 @@ public sealed class TestClient : IAsyncDisposable
     /// </summary>
     public static async Task<HttpStatusCode> HandshakeStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
-        using var socket = new ClientWebSocket();
+        var (status, socket) = await HandshakeAsync(uri, configure);
+        if (socket is not null)
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+
+        return status;
+    }
+
+    /// <summary>The handshake's HTTP status, and the open socket when the server upgraded.</summary>
+    private static async Task<(HttpStatusCode Status, ClientWebSocket? Socket)> HandshakeAsync(Uri uri, Action<ClientWebSocketOptions>? configure)
+    {
+        var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         configure?.Invoke(socket.Options);
         using var timeout = new CancellationTokenSource(DefaultWait);
@@ -95,12 +99,12 @@ public sealed class TestClient : IAsyncDisposable
         }
         catch (WebSocketException)
         {
-            return socket.HttpStatusCode;
+            var refused = socket.HttpStatusCode;
+            socket.Dispose();
+            return (refused, null);
         }
 
-        var status = socket.HttpStatusCode;
-        socket.Abort();
-        return status;
+        return (socket.HttpStatusCode, socket);
     }
 
     /// <summary>Options that send <c>Authorization: Bearer</c> with <paramref name="token"/>.</summary>
