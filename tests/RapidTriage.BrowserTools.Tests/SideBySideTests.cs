@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using RapidTriage.Testing;
 
 namespace RapidTriage.BrowserTools.Tests;
 
@@ -168,16 +169,9 @@ public sealed class SideBySideTests
         await Step("select", extension.SelectElementAsync("pay-button"));
 
         await extension.SendPageNavigatedAsync("https://shop.test/home");
-        for (var tries = 0; ; tries++)
-        {
-            var (_, current, _) = await extension.Http.GetAsync("current-url", cancellationToken).ReadAsync();
-            if (current?["url"]?.GetValue<string>() == "https://shop.test/home" || tries > 200)
-            {
-                break;
-            }
-
-            await Task.Delay(25, cancellationToken);
-        }
+        await Eventually.LatestAsync(
+            async () => (await extension.Http.GetAsync("current-url", cancellationToken).ReadAsync()).Body?["url"]?.GetValue<string>(),
+            url => url == "https://shop.test/home", TimeSpan.FromSeconds(5), cancellationToken);
 
         await Step("current-url (after page-navigated frame)", extension.Http.GetAsync("current-url", cancellationToken));
         await Step("post current-url", extension.UpdateServerWithUrlAsync("https://shop.test/cart", "page_complete"));

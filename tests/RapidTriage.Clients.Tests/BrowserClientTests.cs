@@ -12,7 +12,7 @@ namespace RapidTriage.Clients.Tests;
 [Collection(ClientsCollection.Name)]
 public sealed class BrowserClientTests(ClientsFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task BrowserClient_PageOriginAllowed_OpensAndReceivesBothAcks()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
@@ -31,7 +31,7 @@ public sealed class BrowserClientTests(ClientsFixture fixture)
         Assert.DoesNotContain("ERROR", log, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task BrowserClient_PageOriginNotInDefaultAllowList_HandshakeRefusedWith403()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));

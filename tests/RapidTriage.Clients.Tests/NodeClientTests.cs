@@ -9,7 +9,7 @@ public sealed class NodeClientTests(ClientsFixture fixture)
 {
     private const string ScreenshotPath = "/tmp/rapidtriage/screenshot-1.png";
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task NodeClient_ScreenshotRequestWithExtensionPresent_GetsAckAndScreenshotResponse()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -8,7 +8,7 @@ public sealed class PythonClientTests(ClientsFixture fixture)
 {
     private const string Python = "/usr/bin/python3";
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task PythonClient_ConnectionInit_GetsUnaskedAckThenInitAckWithSameConnection()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Clients.Tests;
 
@@ -33,20 +31,8 @@ internal sealed class StaticSite : IAsyncDisposable
         var app = builder.Build();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(folder) });
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new StaticSite(app, new Uri(address + "/"));
+        return new StaticSite(app, LoopbackApp.BaseUri(app));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        finally
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app, TimeSpan.FromSeconds(5));
 }

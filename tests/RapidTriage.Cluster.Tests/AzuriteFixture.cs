@@ -1,3 +1,5 @@
+using RapidTriage.Testing;
+
 namespace RapidTriage.Cluster.Tests;
 
 /// <summary>One Azurite for the whole cluster collection; each test starts its own cluster (own cluster id) on it.</summary>
@@ -5,16 +7,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
 {
     private Azurite? _azurite;
 
-    /// <summary>Logs of every process the tests start, kept for a look after a failure; older runs are removed.</summary>
-    public string LogRoot { get; } = Path.Combine(Path.GetTempPath(), "rapidtriage-cluster-tests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+    /// <summary>Logs of every process the tests start, kept for a look after a failure.</summary>
+    public string LogRoot { get; } = TestLogs.Directory("cluster");
 
-    internal Azurite Azurite => _azurite ?? throw new InvalidOperationException("Azurite is not running.");
+    public Azurite Azurite => _azurite ?? throw new InvalidOperationException("Azurite is not running.");
 
-    public async Task InitializeAsync()
-    {
-        RemoveOldLogs();
-        _azurite = await Azurite.StartAsync(LogRoot);
-    }
+    public async Task InitializeAsync() => _azurite = await Azurite.StartAsync(LogRoot);
 
     public async Task DisposeAsync()
     {
@@ -24,25 +22,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private void RemoveOldLogs()
-    {
-        var parent = Path.GetDirectoryName(LogRoot)!;
-        if (!Directory.Exists(parent))
-        {
-            return;
-        }
-
-        foreach (var dir in new DirectoryInfo(parent).GetDirectories().Where(d => d.CreationTimeUtc < DateTime.UtcNow.AddDays(-1)))
-        {
-            try
-            {
-                dir.Delete(recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    /// <summary>A cluster of its own (own cluster id) on the collection's Azurite, with the short test periods.</summary>
+    public Task<LocalCluster> StartClusterAsync(int silos = 2, int gateways = 2, bool defaults = false) =>
+        LocalCluster.StartAsync(Azurite, LogRoot, silos, gateways, defaults);
 }
 
 [CollectionDefinition(Name)]

@@ -8,7 +8,7 @@ public sealed class CrossGatewayTests(AzuriteFixture fixture)
     [Fact(Timeout = 120_000)]
     public async Task ExtensionOnGatewayA_TunnelOnGatewayB_ExchangeEventsCommandsAndResponsesInOrder()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture);
+        await using var cluster = await fixture.StartClusterAsync();
         var session = Sessions.New();
         await using var tunnel = await Peer.TunnelAsync(cluster, 1, session,
             new { clientType = "remote-connector", capabilities = new[] { "screenshot-capture" } });

@@ -19,7 +19,7 @@ public sealed class DefaultFailoverTests(AzuriteFixture fixture, ITestOutputHelp
     [Fact(Timeout = 180_000)]
     public async Task Gateway_KilledWithDefaultSettings_ItsMembersLeaveEverySessionWithinFiveSeconds()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture.Azurite, fixture.LogRoot, silos: 2, gateways: 2, defaults: true);
+        await using var cluster = await fixture.StartClusterAsync(silos: 2, gateways: 2, defaults: true);
         var sessions = Enumerable.Range(0, 3).Select(_ => Sessions.New()).ToList();
         var extensions = new List<Peer>();
         var consumers = new List<Peer>();

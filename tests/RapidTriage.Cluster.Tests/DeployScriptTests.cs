@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using RapidTriage.Testing;
@@ -23,8 +22,8 @@ public sealed class DeployScriptTests(ITestOutputHelper output)
         {
             ["RAPIDTRIAGE_RUN_DIR"] = run,
             ["RAPIDTRIAGE_NO_BUILD"] = "1",
-            ["CONFIGURATION"] = RepoPaths.Configuration,
-            ["AZURITE_BIN"] = RepoPaths.Azurite,
+            ["CONFIGURATION"] = RepoDirectory.Configuration,
+            ["AZURITE_BIN"] = RepoDirectory.Azurite,
         };
         try
         {
@@ -80,8 +79,8 @@ public sealed class DeployScriptTests(ITestOutputHelper output)
         {
             ["RAPIDTRIAGE_RUN_DIR"] = run,
             ["RAPIDTRIAGE_NO_BUILD"] = "1",
-            ["CONFIGURATION"] = RepoPaths.Configuration,
-            ["AZURITE_BIN"] = RepoPaths.Azurite,
+            ["CONFIGURATION"] = RepoDirectory.Configuration,
+            ["AZURITE_BIN"] = RepoDirectory.Azurite,
         };
         foreach (var name in new[] { "AZURITE_BLOB_PORT", "AZURITE_QUEUE_PORT", "AZURITE_TABLE_PORT", "SILO1_PORT", "SILO2_PORT", "SILO1_GATEWAY_PORT", "SILO2_GATEWAY_PORT", "GATEWAY2_PORT" })
         {
@@ -129,23 +128,9 @@ public sealed class DeployScriptTests(ITestOutputHelper output)
 
     private static async Task<(int Code, string Output)> RunScriptAsync(string script, Dictionary<string, string> environment, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.DeployLocal, script)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var wait = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(wait.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        await using var run = await ChildProcess.RunAsync("bash", [Path.Combine(RepoDirectory.DeployLocal, script)], RepoDirectory.DeployLocal, timeout,
+            environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
+        return (run.ExitCode, run.StandardOutput + run.StandardError);
     }
 
     private static bool IsRunning(int pid)

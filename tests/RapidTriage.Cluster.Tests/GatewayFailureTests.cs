@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using RapidTriage.Testing;
 using Xunit.Abstractions;
 
 namespace RapidTriage.Cluster.Tests;
@@ -16,7 +17,7 @@ public sealed class GatewayFailureTests(AzuriteFixture fixture, ITestOutputHelpe
     [Fact(Timeout = 120_000)]
     public async Task Gateway_Killed_ItsConnectionsLeaveWithinBound_AndItsClientsRecoverOnTheOtherGateway()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture, silos: 1);
+        await using var cluster = await fixture.StartClusterAsync(silos: 1);
         var session = Sessions.New();
         await using var extension = await Peer.ExtensionAsync(cluster, 0, session);
         var mcp = await Peer.McpAsync(cluster, 1, session);
@@ -79,7 +80,7 @@ public sealed class GatewayFailureTests(AzuriteFixture fixture, ITestOutputHelpe
     [Fact(Timeout = 120_000)]
     public async Task Gateway_Stopped_ClosesItsSocketsWith1012_AndItsMembersLeaveAtOnce()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture, silos: 1);
+        await using var cluster = await fixture.StartClusterAsync(silos: 1);
         var session = Sessions.New();
         await using var extension = await Peer.ExtensionAsync(cluster, 0, session);
         await using var mcp = await Peer.McpAsync(cluster, 1, session);

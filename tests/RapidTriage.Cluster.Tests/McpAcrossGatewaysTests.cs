@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Cluster.Tests;
 
@@ -18,7 +19,7 @@ public sealed class McpAcrossGatewaysTests(AzuriteFixture fixture)
     [Fact(Timeout = 120_000)]
     public async Task McpOnGatewayB_ExtensionOnGatewayA_ReadsHistoryRosterAndScreenshots()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture);
+        await using var cluster = await fixture.StartClusterAsync();
         var session = Sessions.New();
         await using var extension = await Peer.ExtensionAsync(cluster, 0, session, new { clientType = "rapidtriage-extension", tabId = "tab-a" });
         for (var i = 1; i <= 5; i++)
@@ -69,17 +70,7 @@ public sealed class McpAcrossGatewaysTests(AzuriteFixture fixture)
     /// <summary>Events from gateway A reach the session asynchronously: call until the result is complete.</summary>
     private static async Task<JsonObject> PollAsync(McpClient client, string tool, Func<JsonObject, bool> done)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            var result = await CallAsync(client, tool);
-            var complete = result.IsError is not true && done(Structured(result));
-            if (complete || DateTime.UtcNow > deadline)
-            {
-                return Structured(result);
-            }
-
-            await Task.Delay(100);
-        }
+        var result = await Eventually.LatestAsync(() => CallAsync(client, tool), r => r.IsError is not true && done(Structured(r)), TimeSpan.FromSeconds(15));
+        return Structured(result);
     }
 }

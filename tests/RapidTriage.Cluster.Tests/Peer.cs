@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using RapidTriage.Testing;
@@ -8,20 +6,21 @@ using RapidTriage.Testing;
 namespace RapidTriage.Cluster.Tests;
 
 /// <summary>
-/// A client that survives what failure tests do to it: a background reader keeps every frame (so waiting
-/// never cancels a receive, which would abort the socket), the close is recorded, and the newest <c>seq</c>
-/// and <c>epoch</c> are tracked for reconnecting with <c>lastSeq</c>.
+/// A <see cref="TestClient"/> that survives what failure tests do to it: a background reader keeps every frame (so
+/// waiting never cancels a receive), the close is recorded, and the newest <c>seq</c> and <c>epoch</c> are tracked
+/// for reconnecting with <c>lastSeq</c>.
 /// </summary>
 internal sealed class Peer : IAsyncDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly ClientWebSocket _socket;
+    private readonly TestClient _client;
     private readonly Channel<JsonObject> _frames = Channel.CreateUnbounded<JsonObject>();
     private readonly Task _reader;
 
-    private Peer(ClientWebSocket socket)
+    private Peer(TestClient client)
     {
-        _socket = socket;
+        _client = client;
+        Track(client.Ack);
         _reader = ReadAsync();
     }
 
@@ -41,27 +40,15 @@ internal sealed class Peer : IAsyncDisposable
     /// <summary>The <c>connection-ack</c> sent on open: from its <c>lastSeq</c> on, the socket is owed every event.</summary>
     public JsonObject OpenAck { get; private set; } = null!;
 
-    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public WebSocketCloseStatus? CloseStatus => _client.CloseStatus;
 
     public bool IsClosed => _reader.IsCompleted;
 
     public static async Task<Peer> ConnectAsync(Uri uri, object? init, string? token = null)
     {
-        var socket = new ClientWebSocket();
-        if (token is not null)
-        {
-            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        }
-
-        using (var timeout = new CancellationTokenSource(Wait))
-        {
-            await socket.ConnectAsync(uri, timeout.Token);
-        }
-
-        var peer = new Peer(socket);
-        var ack = await peer.ReceiveTypeAsync("connection-ack");
-        peer.OpenAck = ack;
-        peer.ConnectionId = ack["data"]!["connectionId"]!.GetValue<string>();
+        var peer = new Peer(await TestClient.ConnectAsync(uri, token is null ? null : TestClient.Bearer(token)));
+        peer.OpenAck = peer._client.Ack;
+        peer.ConnectionId = peer._client.ConnectionId;
         if (init is not null)
         {
             await peer.SendAsync(new { type = "connection-init", data = init });
@@ -94,15 +81,14 @@ internal sealed class Peer : IAsyncDisposable
     /// <summary>Sends a JSON message; false when the socket is no longer open.</summary>
     public async Task<bool> SendAsync(object message)
     {
-        if (_socket.State != WebSocketState.Open)
+        if (_client.Socket.State != WebSocketState.Open)
         {
             return false;
         }
 
         try
         {
-            using var timeout = new CancellationTokenSource(Wait);
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, timeout.Token);
+            await _client.SendAsync(message);
             return true;
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -167,24 +153,12 @@ internal sealed class Peer : IAsyncDisposable
     public async Task<WebSocketCloseStatus?> WaitClosedAsync(TimeSpan wait)
     {
         await _reader.WaitAsync(wait);
-        return _socket.CloseStatus;
+        return _client.CloseStatus;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "test done", timeout.Token);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-            {
-            }
-        }
-
-        _socket.Abort();
+        await _client.DisposeAsync();
         try
         {
             await _reader.WaitAsync(TimeSpan.FromSeconds(2));
@@ -192,35 +166,15 @@ internal sealed class Peer : IAsyncDisposable
         catch (TimeoutException)
         {
         }
-
-        _socket.Dispose();
     }
 
     private async Task ReadAsync()
     {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
         try
         {
-            while (true)
+            while (await _client.ReceiveTextAsync(Timeout.InfiniteTimeSpan) is { } text)
             {
-                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    // Answer the close at once, as browsers do, so the server's side ends now and not at its timeout.
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                    await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", timeout.Token);
-                    return;
-                }
-
-                message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                var frame = JsonNode.Parse(message.ToArray())!.AsObject();
-                message.SetLength(0);
+                var frame = JsonNode.Parse(text)!.AsObject();
                 Track(frame);
                 _frames.Writer.TryWrite(frame);
             }

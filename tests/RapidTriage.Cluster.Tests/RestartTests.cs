@@ -9,7 +9,7 @@ public sealed class RestartTests(AzuriteFixture fixture, ITestOutputHelper outpu
     [Fact(Timeout = 180_000)]
     public async Task EverySilo_Restarted_SessionsComeBackFromStorage_AndLiveClientsCarryOn()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture);
+        await using var cluster = await fixture.StartClusterAsync();
         var session = Sessions.New();
         await using var extension = await Peer.ExtensionAsync(cluster, 0, session);
         await using var mcp = await Peer.McpAsync(cluster, 1, session);

@@ -16,7 +16,7 @@ public sealed class SiloFailureTests(AzuriteFixture fixture, ITestOutputHelper o
     [Fact(Timeout = 120_000)]
     public async Task SiloHoldingSession_Killed_TrafficResumesWithinBound_AndNoClientIsToldRecoveredAfterMissingEvents()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture);
+        await using var cluster = await fixture.StartClusterAsync();
         var session = Sessions.New();
         var receiver = await Peer.McpAsync(cluster, 1, session);
         var sender = await Peer.ExtensionAsync(cluster, 0, session);
@@ -31,7 +31,8 @@ public sealed class SiloFailureTests(AzuriteFixture fixture, ITestOutputHelper o
             Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), before.Select(CrossGatewayTests.Seq));
             var epoch = receiver.Epoch;
 
-            // Past the write-behind interval: these ten are in storage. Two more may or may not be when the silo dies.
+            // Past the write-behind interval (250 ms here, four times over): these ten are in storage. Two more may or
+            // may not be when the silo dies. A flush has no signal outside the silo to await, so this one waits.
             await Task.Delay(TimeSpan.FromSeconds(1));
             await sender.SendAsync(new { type = "console-log", id = "e11", data = new { i = 11 } });
             await sender.SendAsync(new { type = "console-log", id = "e12", data = new { i = 12 } });

@@ -34,6 +34,7 @@ public sealed class ApiLimitTests
         var (status, body) = await first;
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
         Assert.Contains("Relay:Api:MaxConcurrentRequestsPerAddress", body, StringComparison.Ordinal);
+        // Proving that nothing happens: the two admitted requests are still waiting a moment later.
         await Task.Delay(300);
         Assert.Equal(2, requests.Count(r => !r.IsCompleted));
 

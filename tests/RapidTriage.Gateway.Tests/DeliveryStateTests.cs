@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Connections;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 
@@ -56,6 +57,7 @@ public sealed class DeliveryStateTests
 
         // Nothing reads the queue: the replay fills it to its low-water mark plus a page and waits.
         await WaitUntilAsync(() => history.Reads > 0);
+        // Proving that nothing happens: a moment later the replay still holds at its bound and read no further.
         await Task.Delay(200);
         Assert.InRange(state.QueuedBytes, 1, (64 * 1024) + (64 * 1024));
         Assert.Empty(closes);
@@ -274,15 +276,7 @@ public sealed class DeliveryStateTests
         return seqs;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Eventually.TrueAsync(condition, TimeSpan.FromSeconds(5), "condition reached");
 
     /// <summary>A session's history as <see cref="ISessionGrain.ReadReplay"/> serves it: pages, gaps, trims.</summary>
     private sealed class FakeHistory(string epoch)

@@ -107,7 +107,7 @@ public sealed class FuzzTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task Socket_OnGeneratedFrames_AnswersEachWithErrorOrRelay_AndStaysUsable()
     {
         await using var server = await RelayServer.StartAsync("Relay:RateLimit:PermitsPerSecond=100000", "Relay:RateLimit:Burst=100000");
@@ -155,7 +155,7 @@ public sealed class FuzzTests
         Assert.True(errors > 100 && relayed > 100, $"generator too one-sided: {errors} errors, {relayed} relayed");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task Handshake_OnGeneratedRequests_AnswersWithAStatus_AndKeepsServing()
     {
         await using var server = await RelayServer.StartAsync();

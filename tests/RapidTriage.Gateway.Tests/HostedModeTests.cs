@@ -23,7 +23,7 @@ public sealed class HostedModeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Short)]
     [InlineData("/extension-ws")]
     [InlineData("/mcp-ws")]
     public async Task LocalEndpoints_WithoutToken_Get401(string path)
@@ -32,7 +32,7 @@ public sealed class HostedModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task TokenSid_PicksTheSession_ForExtensionAndMcp()
     {
         var session = RelayFixture.NewSession();
@@ -47,7 +47,7 @@ public sealed class HostedModeTests : IAsyncLifetime
         Assert.Equal("hosted", (await mcp.ReceiveTypeAsync("console-log"))["data"]!["message"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task SessionQuery_ForAnotherSession_Gets403()
     {
         var (status, _) = await TestClient.ConnectOrStatusAsync(
@@ -55,7 +55,7 @@ public sealed class HostedModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task ConnectionsPerAddress_OverTheLimit_Get429()
     {
         var session = RelayFixture.NewSession();
@@ -73,15 +73,9 @@ public sealed class HostedModeTests : IAsyncLifetime
 
             await open[0].DisposeAsync();
             open.RemoveAt(0);
-            var deadline = DateTime.UtcNow.AddSeconds(5);
             TestClient? again = null;
-            while (again is null && DateTime.UtcNow < deadline)
-            {
-                (_, again) = await TestClient.ConnectOrStatusAsync(uri);
-                await Task.Delay(50);
-            }
-
-            Assert.NotNull(again);
+            await Eventually.TrueAsync(async () => (again = (await TestClient.ConnectOrStatusAsync(uri)).Client) is not null,
+                TimeSpan.FromSeconds(5), "the closed connection's slot is free");
             open.Add(again!);
         }
         finally
@@ -93,7 +87,7 @@ public sealed class HostedModeTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Hosted_WithoutAnyKey_RefusesToStart()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RelayServer.StartAsync("Relay:Mode=Hosted", "Relay:Auth:SigningKey="));
@@ -104,7 +98,7 @@ public sealed class HostedModeTests : IAsyncLifetime
 /// <summary>Keys from an OpenID authority's metadata (a real identity-provider stand-in on loopback).</summary>
 public sealed class AuthorityTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task TokenSignedByAuthorityKey_IsAccepted_AndUnknownKidIsRefused()
     {
         using var rsa = RSA.Create(2048);

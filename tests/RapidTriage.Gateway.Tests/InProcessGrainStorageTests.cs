@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using RapidTriage.Silo.Hosting;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Gateway.Tests;
 

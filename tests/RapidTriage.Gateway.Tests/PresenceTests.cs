@@ -8,7 +8,7 @@ namespace RapidTriage.Gateway.Tests;
 [Collection(RelayCollection.Name)]
 public sealed class PresenceTests(RelayFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Join_IsAnnouncedToOthers_WithTheRosterEntry()
     {
         var session = RelayFixture.NewSession();
@@ -24,7 +24,7 @@ public sealed class PresenceTests(RelayFixture fixture)
         Assert.Equal(["console-capture"], updated["data"]!["capabilities"]!.AsArray().Select(c => c!.GetValue<string>()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task CleanClose_IsAnnouncedAsMemberLeft_AndLeavesTheRoster()
     {
         var session = RelayFixture.NewSession();
@@ -40,7 +40,7 @@ public sealed class PresenceTests(RelayFixture fixture)
         Assert.DoesNotContain(id, await Roster(session));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task AbruptDisconnect_IsAnnouncedAsMemberLeft()
     {
         var session = RelayFixture.NewSession();
@@ -55,7 +55,7 @@ public sealed class PresenceTests(RelayFixture fixture)
         Assert.Equal([mcp.ConnectionId], await Roster(session));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Roster_TellsAnAiClientWhetherAnExtensionIsAttached()
     {
         var session = RelayFixture.NewSession();

@@ -48,6 +48,7 @@ public sealed class RateLimitTests(RateLimitedRelayFixture fixture)
         var calmRelayed = (await receiver.DrainAsync(TimeSpan.FromMilliseconds(300))).Where(f => f.Type() == "console-log").Select(f => f.Id());
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"calm-{i}"), calmRelayed);
         Assert.DoesNotContain(await calm.DrainAsync(TimeSpan.FromMilliseconds(100)), f => f.Type() == "error");
+        // The refill is the behaviour under test: half a second later the flooder has tokens again and is served.
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.Equal("alive", (await flooder.HeartbeatAsync()).DataString("status"));
     }
@@ -73,6 +74,7 @@ public sealed class RateLimitTests(RateLimitedRelayFixture fixture)
                 break;
             }
 
+            // Paced: the abuser stays over the limit for longer than CloseAfter, not one burst.
             await Task.Delay(5);
         }
 

@@ -14,7 +14,7 @@ public sealed class RecoveryTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Reconnect_WithLastSeq_ReplaysExactlyTheMissedEventsThenLive()
     {
         var session = RelayFixture.NewSession();
@@ -48,7 +48,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal(lastSeq + 501, live["seq"]!.GetValue<long>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Reconnect_WhileProducerKeepsSending_HasNoGapAndNoDuplicate()
     {
         var session = RelayFixture.NewSession();
@@ -61,19 +61,22 @@ public sealed class RecoveryTests : IAsyncLifetime
 
         const int Total = 600;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var sent = 0;
         var sending = Task.Run(async () =>
         {
             for (var i = 1; i <= Total; i++)
             {
                 await producer.SendAsync(Event(i));
+                Volatile.Write(ref sent, i);
                 if (i % 50 == 0)
                 {
+                    // Paced, so that the consumer comes back while the producer is still sending.
                     await Task.Delay(5, stop.Token);
                 }
             }
         }, stop.Token);
 
-        await Task.Delay(20);
+        await Eventually.TrueAsync(() => Volatile.Read(ref sent) >= 50, TimeSpan.FromSeconds(10), "the producer is sending");
         await using var back = await TestClient.ConnectAsync(_server.WebSocketUri($"/mcp-ws?sessionId={session}"));
         await back.SendAsync(new { type = "connection-init", data = new { clientType = "consumer", lastSeq, epoch } });
         var ack = await back.ReceiveTypeAsync("connection-ack");
@@ -85,7 +88,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Null(await back.TryReceiveAsync(TimeSpan.FromMilliseconds(300), f => f["type"]!.GetValue<string>() != "console-log"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Reconnect_WithStaleEpoch_IsNotRecovered()
     {
         var session = RelayFixture.NewSession();
@@ -102,7 +105,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Null(await back.TryReceiveAsync(TimeSpan.FromMilliseconds(300), f => f["type"]!.GetValue<string>() != "console-log"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Reconnect_WithLastSeqOlderThanHistory_IsNotRecovered()
     {
         await using var small = await RelayServer.StartAsync(
@@ -125,7 +128,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal("history-truncated", ack["data"]!["reason"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Ack_AlwaysCarriesTheSessionEpoch_AndTheSameEpochForEveryMember()
     {
         var session = RelayFixture.NewSession();
@@ -145,24 +148,7 @@ public sealed class RecoveryTests : IAsyncLifetime
 
     private Task WaitForLastSeq(string session, long seq) => WaitForLastSeq(_server, session, seq);
 
-    private static async Task WaitForLastSeq(RelayServer server, string session, long seq)
-    {
-        using var http = new HttpClient { BaseAddress = server.BaseUri };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", RelayServer.Token(session));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var page = JsonNode.Parse(await http.GetStringAsync($"api/sessions/{session}/events?limit=1"))!;
-            if (page["lastSeq"]!.GetValue<long>() >= seq)
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"Session never reached seq {seq}");
-    }
+    private static Task WaitForLastSeq(RelayServer server, string session, long seq) => HistoryApi.WaitForLastSeqAsync(server, session, seq);
 
     private static async Task<List<JsonObject>> ReceiveEvents(TestClient client, int count)
     {

@@ -147,6 +147,7 @@ public sealed class ReplayCursorTests : IAsyncLifetime
             while (!stop.IsCancellationRequested)
             {
                 await producer.SendAsync(Event(Interlocked.Increment(ref next)));
+                // Paced: a producer that keeps sending while the reader pages, not one burst.
                 await Task.Delay(1);
             }
         });
@@ -209,19 +210,7 @@ internal static class HistoryApi
         return JsonNode.Parse(await http.GetStringAsync($"api/sessions/{session}/events?{query}"))!;
     }
 
-    public static async Task WaitForLastSeqAsync(RelayServer server, string session, long seq)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await PageAsync(server, session, "limit=1"))["lastSeq"]!.GetValue<long>() >= seq)
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"Session never reached seq {seq}");
-    }
+    public static Task WaitForLastSeqAsync(RelayServer server, string session, long seq) =>
+        Eventually.TrueAsync(async () => (await PageAsync(server, session, "limit=1"))["lastSeq"]!.GetValue<long>() >= seq,
+            TimeSpan.FromSeconds(10), $"session {session} reaches seq {seq}");
 }

@@ -65,6 +65,7 @@ public sealed class RobustnessTests(RelayFixture fixture)
         }
         else if (attack != "abort-mid-message")
         {
+            // Every frame takes a rate-limit token, the heartbeat too: after a flood the bucket must refill first.
             await Task.Delay(TimeSpan.FromSeconds(attack == "flood" ? 2.5 : 0));
             Assert.Equal("alive", (await attacker.HeartbeatAsync(TimeSpan.FromSeconds(15))).DataString("status"));
         }

@@ -9,7 +9,7 @@ namespace RapidTriage.Gateway.Tests;
 /// </summary>
 public sealed class SlowConsumerTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task ReceiverThatStopsReading_IsClosedWith4108_OthersGetEverything()
     {
         // The slow receiver reads again only once the producer is done, seconds after the relay started closing

@@ -5,7 +5,7 @@ namespace RapidTriage.Gateway.Tests;
 [Collection(RelayCollection.Name)]
 public sealed class SmokeTests(RelayFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task ExtensionEvent_ReachesMcpClient_WithSeqAndMetadata()
     {
         var session = RelayFixture.NewSession();

@@ -62,11 +62,7 @@ public sealed class StartupBannerTests
 
     private static async Task<string> WaitForBannerAsync(StringWriter output)
     {
-        for (var i = 0; i < 100 && !output.ToString().Contains("metrics", StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(50);
-        }
-
+        await Eventually.TrueAsync(() => output.ToString().Contains("metrics", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the banner is written");
         return output.ToString();
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -43,7 +42,7 @@ public sealed class TokenTests : IAsyncLifetime
         return data;
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Short)]
     [MemberData(nameof(RefusedTokens))]
     public async Task Tunnel_WithRefusedToken_Gets401AndNoSocket(string why, string token)
     {
@@ -52,21 +51,21 @@ public sealed class TokenTests : IAsyncLifetime
         Assert.Null(socket);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Tunnel_WithoutToken_Gets401()
     {
         var (status, _) = await TryConnect("/tunnel/sess-a", null);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Tunnel_WithOtherSessionsToken_Gets403()
     {
         var (status, _) = await TryConnect("/tunnel/sess-a", RelayServer.Token("sess-b"));
         Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Short)]
     [InlineData("hs256 primary")]
     [InlineData("hs256 rotated")]
     [InlineData("rs256")]
@@ -86,57 +85,6 @@ public sealed class TokenTests : IAsyncLifetime
         await using var client = socket;
         Assert.Equal(HttpStatusCode.SwitchingProtocols, status);
         Assert.Equal(session, client!.Ack["data"]!["sessionId"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public async Task Token_ExpiringWhileConnected_ClosesWith4001()
-    {
-        var session = RelayFixture.NewSession();
-        await using var client = await TestClient.ConnectAsync(_server.WebSocketUri($"/tunnel/{session}"),
-            o => o.SetRequestHeader("Authorization", "Bearer " + RelayServer.Token(session, lifetime: TimeSpan.FromSeconds(2))));
-
-        var status = await client.WaitForCloseAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal((WebSocketCloseStatus)4001, status);
-    }
-
-    [Fact]
-    public async Task AuthRefresh_BeforeExpiry_KeepsTheSocketOpen()
-    {
-        // exp has whole-second precision, so a 2 s token may have barely a second left; 4 s leaves room for a
-        // loaded machine to finish the handshake and the refresh before the first token runs out.
-        var session = RelayFixture.NewSession();
-        await using var client = await TestClient.ConnectAsync(_server.WebSocketUri($"/tunnel/{session}"),
-            o => o.SetRequestHeader("Authorization", "Bearer " + RelayServer.Token(session, lifetime: TimeSpan.FromSeconds(4))));
-
-        await client.SendAsync(new { type = "auth-refresh", id = "r1", data = new { token = RelayServer.Token(session, lifetime: TimeSpan.FromMinutes(5)) } });
-        var ack = await client.ReceiveTypeAsync("auth-refresh-ack");
-        Assert.Equal("r1", ack["id"]!.GetValue<string>());
-        Assert.True(ack["data"]!["expiresAt"]!.GetValue<long>() > DateTimeOffset.UtcNow.AddMinutes(4).ToUnixTimeMilliseconds());
-
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        await client.SendAsync(new { type = "heartbeat", id = "hb" });
-        var heartbeat = await client.ReceiveTypeAsync("heartbeat");
-        Assert.Equal("alive", heartbeat["data"]!["status"]!.GetValue<string>());
-        Assert.Equal(WebSocketState.Open, client.Socket.State);
-    }
-
-    [Fact]
-    public async Task AuthRefresh_WithBadOrForeignToken_IsRefused_AndOldExpiryStands()
-    {
-        var session = RelayFixture.NewSession();
-        await using var client = await TestClient.ConnectAsync(_server.WebSocketUri($"/tunnel/{session}"),
-            o => o.SetRequestHeader("Authorization", "Bearer " + RelayServer.Token(session, lifetime: TimeSpan.FromSeconds(3))));
-
-        await client.SendAsync(new { type = "auth-refresh", id = "f", data = new { token = RelayServer.Token("other-session") } });
-        var forbidden = await client.ReceiveTypeAsync("error");
-        Assert.Equal("forbidden", forbidden["data"]!["code"]!.GetValue<string>());
-        Assert.Equal("f", forbidden["data"]!["refId"]!.GetValue<string>());
-
-        await client.SendAsync(new { type = "auth-refresh", id = "b", data = new { token = "nonsense" } });
-        var invalid = await client.ReceiveTypeAsync("error");
-        Assert.Equal("invalid-token", invalid["data"]!["code"]!.GetValue<string>());
-
-        Assert.Equal((WebSocketCloseStatus)4001, await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
     }
 
     private Task<(HttpStatusCode Status, TestClient? Client)> TryConnect(string path, string? token) =>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using RapidTriage.Contracts;
-using static RapidTriage.Grains.Tests.RosterTests;
+using RapidTriage.Testing;
+using static RapidTriage.Grains.Tests.TestWire;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -11,12 +12,10 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class CallerTests(ClusterFixture fixture)
 {
-    private const int Timeout = 30_000;
-
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Post_Event_GetsSeqAndReachesEveryMember()
     {
-        var (session, observer, reference) = NewSession();
+        var (session, observer, reference) = fixture.NewObservedSession();
         await session.Join(Member("viewer", ConnectionRole.Tunnel), reference);
 
         var result = await session.Post(Envelope("http:caller", "console-log", "p1", """{"type":"console-log","id":"p1","data":{}}"""));
@@ -27,19 +26,19 @@ public sealed class CallerTests(ClusterFixture fixture)
         Assert.Equal(1, (await session.GetHistory(new HistoryQuery([], 0, 10))).Events.Single().Seq);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Post_Command_IsRefused()
     {
-        var (session, _, _) = NewSession();
+        var (session, _, _) = fixture.NewObservedSession();
 
         await Assert.ThrowsAsync<ArgumentException>(() =>
             session.Post(Envelope("http:caller", "screenshot-request", "s1", """{"type":"screenshot-request","id":"s1","data":{}}""")));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Ask_Screenshot_ReturnsTheCaptureMembersAnswer()
     {
-        var (session, observer, reference) = NewSession();
+        var (session, observer, reference) = fixture.NewObservedSession();
         await session.Join(Member("ext", ConnectionRole.Extension), reference);
 
         var asking = session.Ask(Envelope("http:mcp", "screenshot-request", "ask-1", """{"type":"screenshot-request","id":"ask-1","data":{}}"""), TimeSpan.FromSeconds(5));
@@ -54,10 +53,10 @@ public sealed class CallerTests(ClusterFixture fixture)
         Assert.Equal("ask-1", JsonNode.Parse(reply.Payload!)!["id"]!.GetValue<string>());
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Ask_NoCaptureMember_AnswersNoHandlerAtOnce()
     {
-        var (session, _, reference) = NewSession();
+        var (session, _, reference) = fixture.NewObservedSession();
         await session.Join(Member("assistant", ConnectionRole.Mcp), reference);
 
         var reply = await session.Ask(Envelope("http:mcp", "screenshot-request", "ask-2", """{"type":"screenshot-request","id":"ask-2","data":{}}"""), TimeSpan.FromSeconds(5));
@@ -65,10 +64,10 @@ public sealed class CallerTests(ClusterFixture fixture)
         Assert.Equal(CommandOutcome.NoHandler, reply.Outcome);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Ask_NobodyAnswers_TimesOutWithinTheCommandTimeout()
     {
-        var (session, _, reference) = NewSession();
+        var (session, _, reference) = fixture.NewObservedSession();
         await session.Join(Member("ext", ConnectionRole.Extension), reference);
         var started = DateTime.UtcNow;
 
@@ -78,10 +77,10 @@ public sealed class CallerTests(ClusterFixture fixture)
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(10));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Ask_WhileWaiting_TheSessionKeepsServingOtherCalls()
     {
-        var (session, _, reference) = NewSession();
+        var (session, _, reference) = fixture.NewObservedSession();
         await session.Join(Member("ext", ConnectionRole.Extension), reference);
 
         var asking = session.Ask(Envelope("http:mcp", "screenshot-request", "ask-4", """{"type":"screenshot-request","id":"ask-4","data":{}}"""), TimeSpan.FromSeconds(5));
@@ -92,10 +91,10 @@ public sealed class CallerTests(ClusterFixture fixture)
         Assert.Equal(CommandOutcome.TimedOut, (await asking).Outcome);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Ask_ClearLogs_EmptiesHistoryAndReachesCaptureMembers()
     {
-        var (session, observer, reference) = NewSession();
+        var (session, observer, reference) = fixture.NewObservedSession();
         await session.Join(Member("ext", ConnectionRole.Extension), reference);
         await session.Post(Envelope("http:caller", "console-log", "p1", """{"type":"console-log","id":"p1","data":{}}"""));
 
@@ -106,10 +105,10 @@ public sealed class CallerTests(ClusterFixture fixture)
         Assert.True(await observer.WaitAsync(o => o.FramesFor("ext").Any(f => f["id"]?.GetValue<string>() == "c1")));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task GetHistory_Newest_KeepsTheNewestInSeqOrder()
     {
-        var (session, _, _) = NewSession();
+        var (session, _, _) = fixture.NewObservedSession();
         for (var i = 1; i <= 10; i++)
         {
             var type = i % 2 == 0 ? "console-log" : "network-request";
@@ -128,12 +127,5 @@ public sealed class CallerTests(ClusterFixture fixture)
         Assert.True(newestLogs.HasMore);
         Assert.Equal([2L, 4, 6, 8, 10], all.Events.Select(e => e.Seq));
         Assert.False(all.HasMore);
-    }
-
-    private (ISessionGrain Session, RecordingObserver Observer, ISessionObserver Reference) NewSession()
-    {
-        var observer = new RecordingObserver();
-        return (fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession()), observer,
-            fixture.Grains.CreateObjectReference<ISessionObserver>(observer));
     }
 }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text;
 using RapidTriage.Contracts;
-using static RapidTriage.Grains.Tests.RosterTests;
+using RapidTriage.Testing;
+using static RapidTriage.Grains.Tests.TestWire;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -13,14 +13,14 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class HistoryPersistenceTests(ClusterFixture fixture)
 {
-    private const int Timeout = 30_000;
     private const string Snapshot = "session";
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Flush_AppendsOnlyNewEvents_ThenASnapshotReplacesTheSegments()
     {
-        var (session, id) = await NewSessionAsync(Member("a", ConnectionRole.Extension));
-        var first = await ReadAsync<SessionState>(Snapshot, id);
+        var (session, _) = await fixture.NewSessionAsync(Member("a", ConnectionRole.Extension));
+        var id = session.GetGrainId();
+        var first = await fixture.ReadStateAsync<SessionState>(Snapshot, id);
         Assert.NotNull(first); // activation writes a snapshot
         Assert.True(first.Open);
         Assert.Empty(first.Events);
@@ -30,43 +30,45 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
         for (var i = 1; i <= 3; i++, number++)
         {
             await Publish(session, i);
-            var segment = await WaitForAsync<HistorySegment>(SegmentName(number), id, _ => true);
+            var segment = await fixture.WaitForStateAsync<HistorySegment>(SegmentName(number), id, _ => true);
             Assert.Equal([(long)i], segment.Events.Select(e => e.Seq));
             Assert.Equal(i, segment.LastSeq);
         }
 
         // Three segments: the next flush writes a snapshot of everything, numbers on past them, and deletes them.
         await Publish(session, 4);
-        var snapshot = await WaitForAsync<SessionState>(Snapshot, id, s => s.LastSeq == 4);
+        var snapshot = await fixture.WaitForStateAsync<SessionState>(Snapshot, id, s => s.LastSeq == 4);
         Assert.Equal([1L, 2, 3, 4], snapshot.Events.Select(e => e.Seq));
         Assert.Equal(number, snapshot.FirstSegment);
+        // The snapshot is written first, then the segments it replaces are deleted.
         for (var old = first.FirstSegment; old < number; old++)
         {
-            Assert.Null(await ReadAsync<HistorySegment>(SegmentName(old), id));
+            await fixture.WaitForDeletedAsync<HistorySegment>(SegmentName(old), id);
         }
 
         await Publish(session, 5);
-        var next = await WaitForAsync<HistorySegment>(SegmentName(number), id, _ => true);
+        var next = await fixture.WaitForStateAsync<HistorySegment>(SegmentName(number), id, _ => true);
         Assert.Equal([5L], next.Events.Select(e => e.Seq));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task ClearLogs_WritesAnEmptySnapshot_SoNoSegmentBringsClearedEventsBack()
     {
-        var (session, id) = await NewSessionAsync(Member("a", ConnectionRole.Extension), Member("m", ConnectionRole.Mcp));
-        var first = (await ReadAsync<SessionState>(Snapshot, id))!.FirstSegment;
+        var (session, _) = await fixture.NewSessionAsync(Member("a", ConnectionRole.Extension), Member("m", ConnectionRole.Mcp));
+        var id = session.GetGrainId();
+        var first = (await fixture.ReadStateAsync<SessionState>(Snapshot, id))!.FirstSegment;
         await Publish(session, 1);
-        await WaitForAsync<HistorySegment>(SegmentName(first), id, _ => true);
+        await fixture.WaitForStateAsync<HistorySegment>(SegmentName(first), id, _ => true);
 
         var clear = await session.Publish(Envelope("m", MessageTypes.ClearLogs, "c1", """{"type":"clear-logs","id":"c1"}"""));
         Assert.Equal(PublishStatus.Accepted, clear.Status);
-        var snapshot = await WaitForAsync<SessionState>(Snapshot, id, s => s.ClearedThroughSeq == 1);
+        var snapshot = await fixture.WaitForStateAsync<SessionState>(Snapshot, id, s => s.ClearedThroughSeq == 1);
         Assert.Empty(snapshot.Events);
         Assert.Equal(first + 1, snapshot.FirstSegment);
-        Assert.Null(await ReadAsync<HistorySegment>(SegmentName(first), id));
+        await fixture.WaitForDeletedAsync<HistorySegment>(SegmentName(first), id);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Activation_ReadsTheSnapshotThenEverySegmentUpToAGap_RepeatsOnce()
     {
         // What a silo that died between snapshots leaves: a snapshot still marked open, two segments after it
@@ -74,7 +76,7 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
         var key = ClusterFixture.NewSession();
         var session = fixture.Grains.GetGrain<ISessionGrain>(key);
         var id = session.GetGrainId();
-        await WriteAsync(Snapshot, id, new SessionState
+        await fixture.WriteStateAsync(Snapshot, id, new SessionState
         {
             Epoch = "old-epoch",
             LastSeq = 2,
@@ -82,9 +84,9 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
             FirstSegment = 7,
             Open = true,
         });
-        await WriteAsync(SegmentName(7), id, new HistorySegment { LastSeq = 4, Events = [Event(3), Event(4)] });
-        await WriteAsync(SegmentName(8), id, new HistorySegment { LastSeq = 6, Events = [Event(4), Event(5), Event(6)] });
-        await WriteAsync(SegmentName(10), id, new HistorySegment { LastSeq = 99, Events = [Event(99)] });
+        await fixture.WriteStateAsync(SegmentName(7), id, new HistorySegment { LastSeq = 4, Events = [Event(3), Event(4)] });
+        await fixture.WriteStateAsync(SegmentName(8), id, new HistorySegment { LastSeq = 6, Events = [Event(4), Event(5), Event(6)] });
+        await fixture.WriteStateAsync(SegmentName(10), id, new HistorySegment { LastSeq = 99, Events = [Event(99)] });
 
         var page = await session.GetHistory(new HistoryQuery([], 0, 100));
 
@@ -96,26 +98,13 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
         Assert.Equal(6, join.LastSeq);
 
         // The activation folded what it read into a new snapshot and deleted the segments it read.
-        var snapshot = await ReadAsync<SessionState>(Snapshot, id);
+        var snapshot = await fixture.ReadStateAsync<SessionState>(Snapshot, id);
         Assert.NotNull(snapshot);
         Assert.Equal([1L, 2, 3, 4, 5, 6], snapshot.Events.Select(e => e.Seq));
         Assert.Equal(9, snapshot.FirstSegment);
-        Assert.Null(await ReadAsync<HistorySegment>(SegmentName(7), id));
-        Assert.Null(await ReadAsync<HistorySegment>(SegmentName(8), id));
+        Assert.Null(await fixture.ReadStateAsync<HistorySegment>(SegmentName(7), id));
+        Assert.Null(await fixture.ReadStateAsync<HistorySegment>(SegmentName(8), id));
         Assert.Equal(7, (await session.Publish(Envelope("a", "console-log", "e7", """{"type":"console-log","id":"e7"}"""))).Seq);
-    }
-
-    /// <summary>A new session with these members joined (one recording observer for all), and its grain id.</summary>
-    private async Task<(ISessionGrain Session, GrainId Id)> NewSessionAsync(params MemberInfo[] members)
-    {
-        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
-        foreach (var member in members)
-        {
-            await session.Join(member, observer);
-        }
-
-        return (session, session.GetGrainId());
     }
 
     private static string SegmentName(long number) => HistoryLog.StateNamePrefix + number;
@@ -127,34 +116,5 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
     {
         var result = await session.Publish(Envelope("a", "console-log", $"e{i}", $$"""{"type":"console-log","id":"e{{i}}"}"""));
         Assert.Equal(PublishStatus.Accepted, result.Status);
-    }
-
-    /// <summary>The record, or null when there is none.</summary>
-    private async Task<T?> ReadAsync<T>(string name, GrainId id)
-        where T : class
-    {
-        var state = new GrainState<T>();
-        await fixture.Storage.ReadStateAsync(name, id, state);
-        return state.RecordExists ? state.State : null;
-    }
-
-    private Task WriteAsync<T>(string name, GrainId id, T value) =>
-        fixture.Storage.WriteStateAsync(name, id, new GrainState<T>(value));
-
-    private async Task<T> WaitForAsync<T>(string name, GrainId id, Func<T, bool> condition)
-        where T : class
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var state = await ReadAsync<T>(name, id);
-            if (state is not null && condition(state))
-            {
-                return state;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{name} of {id} never got there");
-            await Task.Delay(50);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using RapidTriage.Contracts;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -30,19 +31,6 @@ public sealed class RecordingObserver : ISessionObserver
         [.. For(connectionId).Where(d => d.Payload.Length > 0).Select(d => JsonNode.Parse(d.Payload)!.AsObject())];
 
     /// <summary>Polls until <paramref name="condition"/> holds or 10 s pass.</summary>
-    public async Task<bool> WaitAsync(Func<RecordingObserver, bool> condition, TimeSpan? wait = null)
-    {
-        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition(this))
-            {
-                return true;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return condition(this);
-    }
+    public Task<bool> WaitAsync(Func<RecordingObserver, bool> condition, TimeSpan? wait = null) =>
+        Eventually.LatestAsync(() => Task.FromResult(condition(this)), static held => held, wait ?? TimeSpan.FromSeconds(10));
 }

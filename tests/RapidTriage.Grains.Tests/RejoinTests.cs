@@ -1,4 +1,5 @@
 using RapidTriage.Contracts;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -6,7 +7,7 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class RejoinTests(ClusterFixture fixture)
 {
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Renew_MemberTheSessionLost_RejoinsAndItsGatewayReplaysWhatItMissedButNotItsOwn()
     {
         var gatewayA = new RecordingObserver();
@@ -14,11 +15,11 @@ public sealed class RejoinTests(ClusterFixture fixture)
         var refA = fixture.Grains.CreateObjectReference<ISessionObserver>(gatewayA);
         var refB = fixture.Grains.CreateObjectReference<ISessionObserver>(gatewayB);
         var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var a = RosterTests.Member("a", ConnectionRole.Extension, "gw-a");
-        var b = RosterTests.Member("b", ConnectionRole.Mcp, "gw-b");
+        var a = TestWire.Member("a", ConnectionRole.Extension, "gw-a");
+        var b = TestWire.Member("b", ConnectionRole.Mcp, "gw-b");
         var join = await session.Join(a, refA);
         await session.Join(b, refB);
-        await session.Publish(RosterTests.Envelope("b", "console-log", "own", """{"type":"console-log","id":"own"}"""));
+        await session.Publish(TestWire.Envelope("b", "console-log", "own", """{"type":"console-log","id":"own"}"""));
 
         // Gateway B goes quiet past the expiry (2 s here) while A keeps renewing: B's member leaves.
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -26,11 +27,12 @@ public sealed class RejoinTests(ClusterFixture fixture)
         {
             Assert.True(DateTime.UtcNow < deadline, "b never expired");
             await session.Renew("gw-a", refA, [new Subscription(a, join.Epoch, 1)]);
+            // A gateway's renewal cadence, not a wait for the expiry: A renews every 250 ms while B stays silent.
             await Task.Delay(250);
         }
 
-        await session.Publish(RosterTests.Envelope("a", "console-log", "m2", """{"type":"console-log","id":"m2"}"""));
-        await session.Publish(RosterTests.Envelope("a", "network-request", "m3", """{"type":"network-request","id":"m3"}"""));
+        await session.Publish(TestWire.Envelope("a", "console-log", "m2", """{"type":"console-log","id":"m2"}"""));
+        await session.Publish(TestWire.Envelope("a", "network-request", "m3", """{"type":"network-request","id":"m3"}"""));
 
         var result = await session.Renew("gw-b", refB, [new Subscription(b, join.Epoch, 0)]);
 
@@ -47,12 +49,12 @@ public sealed class RejoinTests(ClusterFixture fixture)
         Assert.Contains((await session.GetRoster()).Select(m => m.ConnectionId), id => id == "b");
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Renew_MemberFromAnotherEpoch_IsStaleAndNotAdded()
     {
         var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
         var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var member = RosterTests.Member("old", ConnectionRole.Mcp, "gw-a");
+        var member = TestWire.Member("old", ConnectionRole.Mcp, "gw-a");
 
         var result = await session.Renew("gw-a", observer, [new Subscription(member, "an-epoch-that-died", 7)]);
 
@@ -61,12 +63,12 @@ public sealed class RejoinTests(ClusterFixture fixture)
         Assert.Empty(await session.GetRoster());
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Renew_SentBeforeALeave_DoesNotBringTheMemberBack()
     {
         var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
         var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var member = RosterTests.Member("gone", ConnectionRole.Mcp, "gw-a");
+        var member = TestWire.Member("gone", ConnectionRole.Mcp, "gw-a");
         var join = await session.Join(member, observer);
         await session.Leave("gone");
 

@@ -1,6 +1,7 @@
 using System.Text;
 using RapidTriage.Contracts;
-using static RapidTriage.Grains.Tests.RosterTests;
+using RapidTriage.Testing;
+using static RapidTriage.Grains.Tests.TestWire;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -11,12 +12,10 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class ReplayAndAckTests(ClusterFixture fixture)
 {
-    private const int Timeout = 30_000;
-
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task ReadReplay_LeavesOutTheReadersOwnEvents_AndPagesByCount()
     {
-        var (session, epoch) = await NewSessionAsync(Member("a", ConnectionRole.Extension), Member("b", ConnectionRole.Mcp));
+        var (session, epoch) = await fixture.NewSessionAsync(Member("a", ConnectionRole.Extension), Member("b", ConnectionRole.Mcp));
         for (var i = 1; i <= 6; i++)
         {
             await PublishAsync(session, i % 2 == 0 ? "b" : "a", $"e{i}");
@@ -33,10 +32,10 @@ public sealed class ReplayAndAckTests(ClusterFixture fixture)
         Assert.Equal(6, second.LastSeq);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task ReadReplay_GapClearedOrTrimmedOrOfAnotherEpoch_SaysWhy()
     {
-        var (session, epoch) = await NewSessionAsync(Member("a", ConnectionRole.Extension), Member("m", ConnectionRole.Mcp));
+        var (session, epoch) = await fixture.NewSessionAsync(Member("a", ConnectionRole.Extension), Member("m", ConnectionRole.Mcp));
         await PublishAsync(session, "a", "before-clear");
         await session.Publish(Envelope("m", MessageTypes.ClearLogs, "c1", """{"type":"clear-logs","id":"c1"}"""));
 
@@ -56,11 +55,11 @@ public sealed class ReplayAndAckTests(ClusterFixture fixture)
         Assert.Equal((false, RecoveryReasons.Cleared), (init.Recovered, init.Reason));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Publish_AckIdAcceptedBefore_DuplicateWithTheFirstSeqAndNotDelivered()
     {
         var observer = new RecordingObserver();
-        var (session, _) = await NewSessionAsync(observer, Member("a", ConnectionRole.Extension), Member("m", ConnectionRole.Mcp));
+        var (session, _) = await fixture.NewSessionAsync(observer, Member("a", ConnectionRole.Extension), Member("m", ConnectionRole.Mcp));
 
         var first = await session.Publish(Acked("a", "once"));
         var again = await session.Publish(Acked("a", "once"));
@@ -73,7 +72,7 @@ public sealed class ReplayAndAckTests(ClusterFixture fixture)
         Assert.Equal([1L, 2], observer.For("m").Where(d => d.Kind == DeliveryKind.Event).Select(d => d.Seq));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Publish_AckIdOfAnEventInStoredHistory_RecognizedByANewActivation()
     {
         // What a session that moved silos finds in storage: an event that was sent with "ack": true.
@@ -93,10 +92,10 @@ public sealed class ReplayAndAckTests(ClusterFixture fixture)
         Assert.Equal((PublishStatus.Duplicate, 7L), (resend.Status, resend.Seq));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Publish_NewTypeBeyondMaxTypes_RefusedAndNotStored()
     {
-        var (session, _) = await NewSessionAsync(Member("a", ConnectionRole.Extension));
+        var (session, _) = await fixture.NewSessionAsync(Member("a", ConnectionRole.Extension));
         var limit = new HistoryOptions().MaxTypes;
         for (var i = 0; i < limit; i++)
         {
@@ -111,11 +110,11 @@ public sealed class ReplayAndAckTests(ClusterFixture fixture)
         Assert.Empty((await session.GetHistory(new HistoryQuery(["one-more"], 0, 10))).Events);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Response_FromAMemberTheCommandDidNotReach_Dropped()
     {
         var observer = new RecordingObserver();
-        var (session, _) = await NewSessionAsync(observer, Member("m", ConnectionRole.Mcp), Member("e", ConnectionRole.Extension),
+        var (session, _) = await fixture.NewSessionAsync(observer, Member("m", ConnectionRole.Mcp), Member("e", ConnectionRole.Extension),
             Member("other", ConnectionRole.Mcp));
         await session.Publish(Envelope("m", "screenshot-request", "1", """{"type":"screenshot-request","id":"1"}"""));
         Assert.True(await observer.WaitAsync(o => o.FramesFor("e").Any(f => f["type"]!.GetValue<string>() == "screenshot-request")));
@@ -135,19 +134,4 @@ public sealed class ReplayAndAckTests(ClusterFixture fixture)
 
     private static async Task PublishAsync(ISessionGrain session, string sender, string id) =>
         Assert.Equal(PublishStatus.Accepted, (await session.Publish(Envelope(sender, "console-log", id, $$"""{"type":"console-log","id":"{{id}}"}"""))).Status);
-
-    private Task<(ISessionGrain Session, string Epoch)> NewSessionAsync(params MemberInfo[] members) => NewSessionAsync(new RecordingObserver(), members);
-
-    private async Task<(ISessionGrain Session, string Epoch)> NewSessionAsync(RecordingObserver observer, params MemberInfo[] members)
-    {
-        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var reference = fixture.Grains.CreateObjectReference<ISessionObserver>(observer);
-        var epoch = "";
-        foreach (var member in members)
-        {
-            epoch = (await session.Join(member, reference)).Epoch;
-        }
-
-        return (session, epoch);
-    }
 }

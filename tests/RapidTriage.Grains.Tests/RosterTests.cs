@@ -1,13 +1,13 @@
-using System.Collections.Immutable;
-using System.Text;
 using RapidTriage.Contracts;
+using RapidTriage.Testing;
+using static RapidTriage.Grains.Tests.TestWire;
 
 namespace RapidTriage.Grains.Tests;
 
 [Collection(ClusterCollection.Name)]
 public sealed class RosterTests(ClusterFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Join_AnnouncesMemberJoined_ToOthersOnly()
     {
         var observer = new RecordingObserver();
@@ -26,12 +26,4 @@ public sealed class RosterTests(ClusterFixture fixture)
         Assert.DoesNotContain(observer.FramesFor("b"), f => f["data"]?["connectionId"]?.GetValue<string>() == "b");
         Assert.Equal(["a", "b"], (await session.GetRoster()).Select(m => m.ConnectionId));
     }
-
-    internal static MemberInfo Member(string id, ConnectionRole role, string gateway = "gw-1", params string[] capabilities) =>
-        new(id, role, gateway, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null,
-            capabilities.Length > 0 ? [.. capabilities] : role == ConnectionRole.Extension ? [.. Capabilities.AllCapture] : ImmutableArray<string>.Empty,
-            null, null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-
-    internal static InboundEnvelope Envelope(string sender, string type, string id, string json) =>
-        new(MessageTypes.KindOf(type), type, id, sender, Encoding.UTF8.GetBytes(json));
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using RapidTriage.Contracts;
-using static RapidTriage.Grains.Tests.RosterTests;
+using RapidTriage.Testing;
+using static RapidTriage.Grains.Tests.Observed;
+using static RapidTriage.Grains.Tests.TestWire;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -12,13 +14,13 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class RoutingTests(ClusterFixture fixture)
 {
-    private const int Timeout = 30_000;
+    // How long a test waits to prove that nothing more arrives (a frame that must not be sent, is not).
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Publish_Events_StampedWithSeqGrowingByOneAndSentToOthers()
     {
-        var (session, observer, reference) = NewSession();
+        var (session, observer, reference) = fixture.NewObservedSession();
         await session.Join(Member("a", ConnectionRole.Extension), reference);
         await session.Join(Member("b", ConnectionRole.Mcp), reference);
         await session.Join(Member("c", ConnectionRole.Tunnel, "gw-2"), reference);
@@ -49,10 +51,10 @@ public sealed class RoutingTests(ClusterFixture fixture)
         Assert.Equal(6, Events(observer, "a").Single().Seq);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Commands_RoutedByRoleAndCapability()
     {
-        var (session, observer, reference) = NewSession();
+        var (session, observer, reference) = fixture.NewObservedSession();
         await session.Join(Member("m", ConnectionRole.Mcp), reference);
         await session.Join(Member("e-all", ConnectionRole.Extension), reference);
         await session.Join(Member("e-console", ConnectionRole.Extension, "gw-1", Capabilities.ConsoleCapture), reference);
@@ -85,10 +87,10 @@ public sealed class RoutingTests(ClusterFixture fixture)
         });
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Command_NoCapableMember_NoHandler()
     {
-        var (session, _, reference) = NewSession();
+        var (session, _, reference) = fixture.NewObservedSession();
         await session.Join(Member("m", ConnectionRole.Mcp), reference);
         await session.Join(Member("m2", ConnectionRole.Mcp, "gw-1", Capabilities.ScreenshotCapture), reference);
         await session.Join(Member("t", ConnectionRole.Tunnel), reference);
@@ -99,10 +101,10 @@ public sealed class RoutingTests(ClusterFixture fixture)
         Assert.Equal(PublishStatus.NoHandler, result.Status);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Response_GoesToRequesterOnly_OthersDropped()
     {
-        var (session, observer, reference) = NewSession();
+        var (session, observer, reference) = fixture.NewObservedSession();
         await session.Join(Member("m", ConnectionRole.Mcp), reference);
         await session.Join(Member("bystander", ConnectionRole.Mcp, "gw-2"), reference);
         await session.Join(Member("e", ConnectionRole.Extension), reference);
@@ -129,10 +131,10 @@ public sealed class RoutingTests(ClusterFixture fixture)
         }
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Command_Unanswered_TimeoutResponseToRequesterWithRequestId()
     {
-        var (session, observer, reference) = NewSession();
+        var (session, observer, reference) = fixture.NewObservedSession();
         await session.Join(Member("m", ConnectionRole.Mcp), reference);
         await session.Join(Member("e", ConnectionRole.Extension), reference);
         var clock = Stopwatch.StartNew();
@@ -151,7 +153,7 @@ public sealed class RoutingTests(ClusterFixture fixture)
         Assert.Empty(Frames(observer, "e", "screenshot-response"));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task Gateway_StopsRenewing_ItsMembersLeaveWithMemberLeft()
     {
         var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
@@ -179,13 +181,6 @@ public sealed class RoutingTests(ClusterFixture fixture)
         Assert.DoesNotContain(dead.For("b").Concat(dead.For("c")), d => d.Payload.Length > 0 && IdOf(d) == "after");
     }
 
-    private (ISessionGrain Session, RecordingObserver Observer, ISessionObserver Reference) NewSession()
-    {
-        var observer = new RecordingObserver();
-        return (fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession()), observer,
-            fixture.Grains.CreateObjectReference<ISessionObserver>(observer));
-    }
-
     private static async Task RenewAsync(ISessionGrain session, ISessionObserver observer, Subscription member, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(300));
@@ -200,18 +195,4 @@ public sealed class RoutingTests(ClusterFixture fixture)
         {
         }
     }
-
-    private static List<Delivery> Events(RecordingObserver observer, string connectionId) =>
-        [.. observer.For(connectionId).Where(d => d.Kind == DeliveryKind.Event)];
-
-    private static List<JsonObject> Frames(RecordingObserver observer, string connectionId, string type) =>
-        [.. observer.FramesFor(connectionId).Where(f => f["type"]?.GetValue<string>() == type)];
-
-    /// <summary>Ids of the commands a member received.</summary>
-    private static List<string> Ids(RecordingObserver observer, string connectionId) =>
-        [.. observer.FramesFor(connectionId)
-            .Where(f => f["type"]?.GetValue<string>() is MessageTypes.ScreenshotRequest or MessageTypes.ClearLogs)
-            .Select(f => f["id"]!.GetValue<string>())];
-
-    private static string? IdOf(Delivery delivery) => JsonNode.Parse(delivery.Payload)!["id"]?.GetValue<string>();
 }

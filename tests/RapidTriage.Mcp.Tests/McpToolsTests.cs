@@ -214,18 +214,6 @@ public sealed class McpToolsTests(McpRelayFixture fixture)
     private static string[] Properties(JsonElement schema) =>
         [.. schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
 
-    private static async Task<JsonObject> PollAsync(ModelContextProtocol.Client.McpClient client, Func<JsonObject, bool> until)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var status = (await client.CallAsync("getConnectionStatus")).Structured();
-            if (until(status) || DateTime.UtcNow > deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task<JsonObject> PollAsync(ModelContextProtocol.Client.McpClient client, Func<JsonObject, bool> until) =>
+        Eventually.LatestAsync(async () => (await client.CallAsync("getConnectionStatus")).Structured(), until, TimeSpan.FromSeconds(10));
 }

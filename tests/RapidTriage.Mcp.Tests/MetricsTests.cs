@@ -34,16 +34,6 @@ public sealed class MetricsTests(McpRelayFixture fixture)
     private async Task<string> ScrapeAsync(Func<string, bool> ready)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            var text = await http.GetStringAsync(new Uri(Server.BaseUri, "metrics"));
-            if (ready(text) || DateTime.UtcNow > deadline)
-            {
-                return text;
-            }
-
-            await Task.Delay(250);
-        }
+        return await Eventually.LatestAsync(() => http.GetStringAsync(new Uri(Server.BaseUri, "metrics")), ready, TimeSpan.FromSeconds(15));
     }
 }

@@ -37,25 +37,12 @@ internal sealed class ScriptedExtension(TestClient socket, IGrainFactory grains,
         var id = $"ev-{Guid.NewGuid():N}";
         await socket.SendAsync(new { type, id, data, metadata = new { tabId = TabId, url } });
         var history = grains.GetGrain<ISessionGrain>(session);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        var seq = await Eventually.LatestAsync(async () =>
         {
             var page = await history.GetHistory(new HistoryQuery([type], 0, 10_000));
-            foreach (var stored in page.Events)
-            {
-                if (JsonNode.Parse(stored.Payload)!["id"]?.GetValue<string>() == id)
-                {
-                    return stored.Seq;
-                }
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Session {session} did not store {type} {id} within 10 s");
-            }
-
-            await Task.Delay(20);
-        }
+            return page.Events.FirstOrDefault(stored => JsonNode.Parse(stored.Payload)!["id"]?.GetValue<string>() == id)?.Seq;
+        }, found => found is not null, TimeSpan.FromSeconds(10));
+        return seq ?? throw new TimeoutException($"Session {session} did not store {type} {id} within 10 s");
     }
 
     /// <summary>Waits for the next <c>screenshot-request</c> and answers it with <paramref name="png"/> as a data URL.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using RapidTriage.Cluster.Tests;
 using RapidTriage.Operations.Tests.Harness;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests;
 
@@ -18,7 +18,7 @@ public sealed partial class BicepTests
     [Fact(Timeout = 90_000)]
     public async Task MainBicep_Compiles_AndTheTemplateCarriesPortsReplicasIngressAndRoles()
     {
-        var (template, diagnostics) = await Bicep.BuildAsync(Path.Combine(RepoPaths.Root, "deploy", "azure", "main.bicep"));
+        var (template, diagnostics) = await Bicep.BuildAsync(Path.Combine(RepoDirectory.Root, "deploy", "azure", "main.bicep"));
         Assert.True(diagnostics.Trim().Length == 0, "the compiler warned:\n" + diagnostics);
 
         var parameters = template["parameters"]!.AsObject();
@@ -96,7 +96,7 @@ public sealed partial class BicepTests
         Assert.Contains("outputs.blobEndpoint.value", shared["Relay__Storage__BlobServiceUri"], StringComparison.Ordinal);
         Assert.Contains(".clientId", shared["Relay__Storage__ManagedIdentityClientId"], StringComparison.Ordinal);
         Assert.DoesNotContain("Relay__Storage__ConnectionString", shared.Keys.Concat(siloEnv.Keys).Concat(gatewayEnv.Keys));
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "deploy", "azure"), "*.bicep", SearchOption.AllDirectories)
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoDirectory.Root, "deploy", "azure"), "*.bicep", SearchOption.AllDirectories)
             .Where(f => Path.GetFileName(f) != "environment.bicep"))
         {
             // Only the log workspace's key is ever read (for the environment's log shipping); never a storage key.
@@ -128,8 +128,8 @@ public sealed partial class BicepTests
     [Fact(Timeout = 30_000)]
     public async Task ParametersFile_NamesOnlyParametersOfMainBicep()
     {
-        var (template, _) = await Bicep.BuildAsync(Path.Combine(RepoPaths.Root, "deploy", "azure", "main.bicep"));
-        var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "azure", "main.parameters.json")))!;
+        var (template, _) = await Bicep.BuildAsync(Path.Combine(RepoDirectory.Root, "deploy", "azure", "main.bicep"));
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoDirectory.Root, "deploy", "azure", "main.parameters.json")))!;
         var declared = template["parameters"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var given = file["parameters"]!.AsObject().Select(p => p.Key).ToList();
         Assert.NotEmpty(given);

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using RapidTriage.Cluster.Tests;
 using RapidTriage.Operations.Tests.Harness;
 using RapidTriage.Testing;
 
@@ -25,7 +23,7 @@ public sealed class ContainerImageTests
     public async Task Dockerfile_MultiStageNonRootWithHealthCheck_RunsTheRightDll(string file, string project, string dll, string health)
     {
         await Task.Yield();
-        var dockerfile = Dockerfile.Read(Path.Combine(RepoPaths.Root, "deploy", "docker", file));
+        var dockerfile = Dockerfile.Read(Path.Combine(RepoDirectory.Root, "deploy", "docker", file));
 
         Assert.True(dockerfile.Stages.Count >= 2, "multi-stage");
         Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile.Stages[0][0].Arguments, StringComparison.Ordinal);
@@ -38,11 +36,11 @@ public sealed class ContainerImageTests
         {
             foreach (var source in copy[..^1])
             {
-                Assert.True(File.Exists(Path.Combine(RepoPaths.Root, source)) || Directory.Exists(Path.Combine(RepoPaths.Root, source)), $"{file}: COPY {source} does not exist");
+                Assert.True(File.Exists(Path.Combine(RepoDirectory.Root, source)) || Directory.Exists(Path.Combine(RepoDirectory.Root, source)), $"{file}: COPY {source} does not exist");
             }
         }
 
-        Assert.True(File.Exists(Path.Combine(RepoPaths.Root, project)));
+        Assert.True(File.Exists(Path.Combine(RepoDirectory.Root, project)));
         Assert.Equal(Path.GetFileNameWithoutExtension(project) + ".dll", dll);
 
         // Runs as the runtime image's unprivileged user, never root.
@@ -65,7 +63,7 @@ public sealed class ContainerImageTests
     [Fact]
     public void Dockerignore_KeepsBuildOutputAndNodeModulesOutOfTheContext()
     {
-        var ignored = File.ReadAllLines(Path.Combine(RepoPaths.Root, ".dockerignore")).Select(l => l.Trim()).ToList();
+        var ignored = File.ReadAllLines(Path.Combine(RepoDirectory.Root, ".dockerignore")).Select(l => l.Trim()).ToList();
         Assert.Contains("**/bin/", ignored);
         Assert.Contains("**/obj/", ignored);
         Assert.Contains("**/node_modules/", ignored);
@@ -75,27 +73,27 @@ public sealed class ContainerImageTests
     [Fact(Timeout = 60_000)]
     public async Task ProbeCommand_LiveAndDeadEndpoints_ExitZeroAndOne()
     {
-        await using var processes = new Processes(nameof(ProbeCommand_LiveAndDeadEndpoints_ExitZeroAndOne));
+        await using var processes = new LocalCluster(TestLogs.Directory(nameof(ProbeCommand_LiveAndDeadEndpoints_ExitZeroAndOne)));
         var gateway = processes.StartLocalGateway("gateway");
         await gateway.WaitReadyAsync();
 
-        Assert.Equal(0, await ProbeAsync(RepoPaths.GatewayDll, gateway.Http("/healthz")));
-        Assert.Equal(1, await ProbeAsync(RepoPaths.GatewayDll, gateway.Http("/no-such-path")));
-        Assert.Equal(1, await ProbeAsync(RepoPaths.SiloDll, new Uri($"http://127.0.0.1:{FreePort.Next()}/healthz")));
+        Assert.Equal(0, await ProbeAsync(RepoDirectory.GatewayDll, gateway.Http("/healthz")));
+        Assert.Equal(1, await ProbeAsync(RepoDirectory.GatewayDll, gateway.Http("/no-such-path")));
+        Assert.Equal(1, await ProbeAsync(RepoDirectory.SiloDll, new Uri($"http://127.0.0.1:{FreePort.Next()}/healthz")));
     }
 
     /// <summary>The image's layout: relay on one port, health and metrics only on the other (kept off the public ingress).</summary>
     [Fact(Timeout = 60_000)]
     public async Task OperationsPort_Set_HealthAndMetricsAnswerOnlyThere()
     {
-        await using var processes = new Processes(nameof(OperationsPort_Set_HealthAndMetricsAnswerOnlyThere));
+        await using var processes = new LocalCluster(TestLogs.Directory(nameof(OperationsPort_Set_HealthAndMetricsAnswerOnlyThere)));
         var relayPort = FreePort.Next();
         var operationsPort = FreePort.Next();
         var relay = processes.StartLocalGateway("gateway",
             $"--Relay:Urls=http://127.0.0.1:{relayPort};http://127.0.0.1:{operationsPort}", $"--Relay:Operations:Port={operationsPort}");
-        var operations = new Node(relay.Process, operationsPort, TimeSpan.FromSeconds(60));
+        var operations = new ClusterNode(relay.Process, operationsPort, TimeSpan.FromSeconds(60));
         await operations.WaitReadyAsync();
-        var onRelay = new Node(relay.Process, relayPort, TimeSpan.FromSeconds(60));
+        var onRelay = new ClusterNode(relay.Process, relayPort, TimeSpan.FromSeconds(60));
 
         Assert.Equal(System.Net.HttpStatusCode.OK, await operations.StatusAsync("/healthz"));
         Assert.Equal(System.Net.HttpStatusCode.OK, await operations.StatusAsync("/metrics"));
@@ -107,9 +105,7 @@ public sealed class ContainerImageTests
 
     private static async Task<int> ProbeAsync(string dll, Uri url)
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "probe", url.ToString()]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode;
+        await using var probe = await ChildProcess.RunAsync("dotnet", [dll, "probe", url.ToString()], Path.GetDirectoryName(dll)!, TimeSpan.FromSeconds(20));
+        return probe.ExitCode;
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using RapidTriage.Operations.Tests.Harness;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests;
 
@@ -9,25 +9,20 @@ namespace RapidTriage.Operations.Tests;
 public sealed class DashboardTests : IAsyncLifetime
 {
     private const string Password = "dashboard-password-for-tests";
-    private readonly Processes _processes = new(nameof(DashboardTests));
-    private StorageEmulator _storage = null!;
-    private Node _withDashboard = null!;
-    private Node _withoutDashboard = null!;
+    private LocalCluster _processes = null!;
+    private ClusterNode _withDashboard = null!;
+    private ClusterNode _withoutDashboard = null!;
 
     public async Task InitializeAsync()
     {
-        _storage = await StorageEmulator.StartAsync(_processes.LogRoot);
-        _withDashboard = _processes.StartSilo("silo-dashboard", _storage.ConnectionString,
+        _processes = await LocalCluster.StartOnOwnStorageAsync(TestLogs.Directory(nameof(DashboardTests)));
+        _withDashboard = _processes.StartSilo("silo-dashboard",
             "--Relay:Dashboard:Enabled=true", "--Relay:Dashboard:Username=ops", $"--Relay:Dashboard:Password={Password}");
-        _withoutDashboard = _processes.StartSilo("silo-plain", _storage.ConnectionString);
+        _withoutDashboard = _processes.StartSilo("silo-plain");
         await Task.WhenAll(_withDashboard.WaitReadyAsync(), _withoutDashboard.WaitReadyAsync());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _processes.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _processes.DisposeAsync();
 
     // "/dashboard/" (the dashboard redirects "/dashboard" there, and a redirect drops the Authorization header).
     [Fact(Timeout = 60_000)]

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using RapidTriage.Operations.Tests.Harness;
+using RapidTriage.Testing;
 using Xunit.Abstractions;
 
 namespace RapidTriage.Operations.Tests;
@@ -16,27 +16,22 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Sessions = 10;
     private const int ReceiversPerSession = 20;
     private static readonly TimeSpan DrainWindow = TimeSpan.FromSeconds(3);
-    private readonly Processes _processes = new(nameof(DrainTests));
-    private StorageEmulator _storage = null!;
-    private Node _stays = null!;
-    private Node _drains = null!;
-    private Node _silo = null!;
+    private LocalCluster _processes = null!;
+    private ClusterNode _stays = null!;
+    private ClusterNode _drains = null!;
+    private ClusterNode _silo = null!;
 
     public async Task InitializeAsync()
     {
-        _storage = await StorageEmulator.StartAsync(_processes.LogRoot);
-        _silo = _processes.StartSilo("silo", _storage.ConnectionString);
+        _processes = await LocalCluster.StartOnOwnStorageAsync(TestLogs.Directory(nameof(DrainTests)));
+        _silo = _processes.StartSilo("silo");
         await _silo.WaitReadyAsync();
-        _stays = _processes.StartClusterGateway("gateway-stays", _storage.ConnectionString);
-        _drains = _processes.StartClusterGateway("gateway-drains", _storage.ConnectionString, $"--Relay:DrainWindow={DrainWindow}");
+        _stays = _processes.StartGateway("gateway-stays");
+        _drains = _processes.StartGateway("gateway-drains", $"--Relay:DrainWindow={DrainWindow}");
         await Task.WhenAll(_stays.WaitReadyAsync(), _drains.WaitReadyAsync());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _processes.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _processes.DisposeAsync();
 
     [Fact(Timeout = 150_000)]
     public async Task Gateway_Sigterm_With200Receivers_ClosesThemWith1012OverTheWindow_AndAllRecoverOnTheOtherWithNoLoss()
@@ -57,22 +52,19 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
 
         // One producer per session on the gateway that stays, sending all through the drain.
         var producers = sessions.Select(s => ProduceAsync(_stays.WebSocket($"/extension-ws?sessionId={s}"), stopProducing.Token)).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => clients.All(c => c.Seqs.Count > 0), TimeSpan.FromSeconds(20), "events reach every receiver before the drain");
 
         var sigterm = Stopwatch.GetTimestamp();
         await _drains.Process.StopAsync(DrainWindow + TimeSpan.FromSeconds(20));
         var exitedAfter = Stopwatch.GetElapsedTime(sigterm);
+        // Producers go on for a second after the gateway is gone: recovered receivers must get those events too.
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stopProducing.CancelAsync();
         var sent = await Task.WhenAll(producers);
 
         // Every receiver must now hold exactly 1..sent of its session, each once, in order.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         var expected = sessions.Select((s, i) => (s, sent[i])).ToDictionary(p => p.s, p => p.Item2);
-        while (DateTime.UtcNow < deadline && clients.Any(c => c.Seqs.Count < expected[c.SessionId]))
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.LatestAsync(() => Task.FromResult(clients.All(c => c.Seqs.Count >= expected[c.SessionId])), static all => all, TimeSpan.FromSeconds(20));
 
         output.WriteLine($"gateway exited {exitedAfter.TotalSeconds:F1} s after SIGTERM; events per session: {string.Join(", ", sent)}");
         var closes = clients.Select(c => c.FirstClose).ToList();
@@ -115,17 +107,16 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Sends a <c>console-log</c> every 50 ms until stopped; returns how many were sent.</summary>
     private static async Task<int> ProduceAsync(Uri uri, CancellationToken stop)
     {
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(uri, CancellationToken.None);
-        var reading = DrainAsync(socket);
+        await using var client = await TestClient.ConnectAsync(uri, cancellationToken: CancellationToken.None);
+        var reading = FirstErrorAsync(client);
         var sent = 0;
         while (!stop.IsCancellationRequested)
         {
-            var frame = JsonSerializer.SerializeToUtf8Bytes(new { type = "console-log", id = $"e{sent + 1}", data = new { n = sent + 1 } });
-            await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
+            await client.SendAsync(new { type = "console-log", id = $"e{sent + 1}", data = new { n = sent + 1 } });
             sent++;
             try
             {
+                // The producer's pace: a steady stream through the drain, not a wait for the relay.
                 await Task.Delay(50, stop);
             }
             catch (OperationCanceledException)
@@ -133,28 +124,19 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
-        Assert.Null(await reading);
+        await client.CloseOutputAsync("done");
+        Assert.Null(await reading.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
         return sent;
     }
 
-    /// <summary>Reads what the producer is sent (acks, presence); returns the first error frame, if any.</summary>
-    private static async Task<string?> DrainAsync(ClientWebSocket socket)
+    /// <summary>Reads what the producer is sent (acks, presence) until the close; returns the first error frame, if any.</summary>
+    private static async Task<string?> FirstErrorAsync(TestClient client)
     {
-        var buffer = new byte[16 * 1024];
         string? error = null;
         try
         {
-            while (true)
+            while (await client.ReceiveTextAsync(Timeout.InfiniteTimeSpan) is { } text)
             {
-                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return error;
-                }
-
-                var text = Encoding.UTF8.GetString(buffer, 0, result.Count);
                 if (error is null && text.Contains("\"type\":\"error\"", StringComparison.Ordinal))
                 {
                     error = text;
@@ -163,7 +145,8 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
         }
         catch (WebSocketException)
         {
-            return error;
         }
+
+        return error;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using RapidTriage.Operations.Tests.Harness;
 using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests;
@@ -13,8 +12,8 @@ namespace RapidTriage.Operations.Tests;
 public sealed class LogTests : IAsyncLifetime
 {
     private const string Category = "RapidTriage.Gateway.Connection";
-    private readonly Processes _processes = new(nameof(LogTests));
-    private Node _gateway = null!;
+    private readonly LocalCluster _processes = new(TestLogs.Directory(nameof(LogTests)));
+    private ClusterNode _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -95,7 +94,7 @@ public sealed class LogTests : IAsyncLifetime
         await extension.DisposeAsync();
         await browser.DisposeAsync();
         await _processes.DisposeAsync();
-        var lines = File.ReadAllLines(Path.Combine(_processes.LogRoot, "gateway.log")).Where(l => l.Length > 0).ToList();
+        var lines = File.ReadAllLines(Path.Combine(_processes.LogDirectory, "gateway.log")).Where(l => l.Length > 0).ToList();
 
         Assert.True(lines.Count > 50, $"expected a verbose log, got {lines.Count} lines");
         foreach (var secret in secrets)

@@ -9,8 +9,8 @@ namespace RapidTriage.Operations.Tests;
 /// </summary>
 public sealed class MetricsTests : IAsyncLifetime
 {
-    private readonly Processes _processes = new(nameof(MetricsTests));
-    private Node _gateway = null!;
+    private readonly LocalCluster _processes = new(TestLogs.Directory(nameof(MetricsTests)));
+    private ClusterNode _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -137,22 +137,6 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(0, scrape.Value("relay_handshakes_refused_total"));
     }
 
-    private async Task<Scrape> EventuallyAsync(Func<Scrape, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        Scrape scrape;
-        do
-        {
-            scrape = await _gateway.ScrapeAsync();
-            if (condition(scrape))
-            {
-                return scrape;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        return scrape;
-    }
+    private Task<Scrape> EventuallyAsync(Func<Scrape, bool> condition) =>
+        Eventually.LatestAsync(_gateway.ScrapeAsync, condition, TimeSpan.FromSeconds(10));
 }

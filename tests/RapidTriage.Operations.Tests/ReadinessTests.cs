@@ -1,5 +1,6 @@
 using System.Net;
 using RapidTriage.Operations.Tests.Harness;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests;
 
@@ -12,25 +13,20 @@ public sealed class ReadinessTests : IAsyncLifetime
     /// <summary>A readiness probe gives up after 3 s; a poll every 100 ms sees the change within this.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly Processes _processes = new(nameof(ReadinessTests));
-    private StorageEmulator _storage = null!;
-    private Node _silo = null!;
-    private Node _gateway = null!;
+    private LocalCluster _processes = null!;
+    private ClusterNode _silo = null!;
+    private ClusterNode _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _storage = await StorageEmulator.StartAsync(_processes.LogRoot);
-        _silo = _processes.StartSilo("silo", _storage.ConnectionString);
+        _processes = await LocalCluster.StartOnOwnStorageAsync(TestLogs.Directory(nameof(ReadinessTests)));
+        _silo = _processes.StartSilo("silo");
         await _silo.WaitReadyAsync();
-        _gateway = _processes.StartClusterGateway("gateway", _storage.ConnectionString);
+        _gateway = _processes.StartGateway("gateway");
         await _gateway.WaitReadyAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _processes.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _processes.DisposeAsync();
 
     [Fact(Timeout = 120_000)]
     public async Task Readyz_StorageStoppedThenRestarted_SiloUnreadyThenReady_GatewayFollowsTheCluster()
@@ -41,14 +37,14 @@ public sealed class ReadinessTests : IAsyncLifetime
         Assert.Contains(siloMetrics.Names, n => n.StartsWith("orleans_", StringComparison.Ordinal));
         Assert.Contains(siloMetrics.Names, n => n.StartsWith("dotnet_", StringComparison.Ordinal));
 
-        await _storage.StopAsync();
+        await _processes.Storage.StopAsync();
         await _silo.WaitForStatusAsync("/readyz", HttpStatusCode.ServiceUnavailable, Bound);
         Assert.Equal(HttpStatusCode.OK, await _silo.StatusAsync("/healthz"));
 
         // The gateway needs the cluster, not storage: its silo still answers.
         Assert.Equal(HttpStatusCode.OK, await _gateway.StatusAsync("/readyz"));
 
-        await _storage.RestartAsync();
+        await _processes.Storage.RestartAsync();
         await _silo.WaitForStatusAsync("/readyz", HttpStatusCode.OK, Bound);
 
         // Without a silo the gateway cannot serve a session: unready, but alive.

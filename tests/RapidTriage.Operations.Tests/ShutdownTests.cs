@@ -1,4 +1,3 @@
-using RapidTriage.Operations.Tests.Harness;
 using RapidTriage.Testing;
 using Xunit.Abstractions;
 
@@ -10,8 +9,8 @@ namespace RapidTriage.Operations.Tests;
 /// </summary>
 public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly Processes _processes = new(nameof(ShutdownTests));
-    private Node _gateway = null!;
+    private readonly LocalCluster _processes = new(TestLogs.Directory(nameof(ShutdownTests)));
+    private ClusterNode _gateway = null!;
 
     public async Task InitializeAsync()
     {

@@ -1,12 +1,15 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace RapidTriage.Testing;
 
 /// <summary>
-/// A child process with its output captured: every wait has a deadline, and a process that outlives
-/// its test (or its deadline) is killed with its whole tree.
+/// A child process under test (a silo, a gateway, Azurite, a script, a client program) with its output captured
+/// (and copied to a log file when asked): every wait has a deadline, it can be killed (SIGKILL) or stopped with a
+/// signal on demand, and a process that outlives its test is killed with its whole tree.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -15,36 +18,34 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly string _commandLine;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly StreamWriter? _log;
+    private bool _logClosed;
 
-    private ChildProcess(Process process, string commandLine)
+    private ChildProcess(string name, Process process, string commandLine, StreamWriter? log)
     {
+        Name = name;
         _process = process;
         _commandLine = commandLine;
+        _log = log;
     }
 
-    public string StandardOutput
-    {
-        get
-        {
-            lock (_stdout)
-            {
-                return _stdout.ToString();
-            }
-        }
-    }
+    /// <summary>The name in failure messages: the log file's name, or the program's.</summary>
+    public string Name { get; }
 
-    public string StandardError
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code; only once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    public string StandardOutput => Read(_stdout);
+
+    public string StandardError => Read(_stderr);
+
+    /// <summary>Every line the process wrote so far, stdout and stderr interleaved as read.</summary>
+    public IReadOnlyList<string> Output => [.. _lines];
 
     /// <summary>Starts the process with stdin closed and stdout/stderr captured.</summary>
     /// <param name="fileName">An absolute path, or a name looked up on <c>PATH</c>.</param>
@@ -52,9 +53,10 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <param name="workingDirectory">The child's current directory.</param>
     /// <param name="missingHint">What to install when <paramref name="fileName"/> cannot be started.</param>
     /// <param name="environment">Variables set (or, with a null value, removed) in the child's environment.</param>
+    /// <param name="logFile">Where every line it writes is copied as well, for a look after a failure.</param>
     public static ChildProcess Start(
-        string fileName, IEnumerable<string> arguments, string workingDirectory, string missingHint,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        string fileName, IEnumerable<string> arguments, string workingDirectory, string missingHint = "",
+        IReadOnlyDictionary<string, string?>? environment = null, string? logFile = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -71,22 +73,30 @@ public sealed class ChildProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
             {
-                info.Environment.Remove(name);
+                info.Environment.Remove(variable);
             }
             else
             {
-                info.Environment[name] = value;
+                info.Environment[variable] = value;
             }
         }
 
+        StreamWriter? log = null;
+        if (logFile is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+            log = new StreamWriter(logFile) { AutoFlush = true };
+        }
+
         var process = new Process { StartInfo = info };
-        var child = new ChildProcess(process, fileName + " " + string.Join(' ', info.ArgumentList));
-        process.OutputDataReceived += (_, e) => Append(child._stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(child._stderr, e.Data);
+        var name = logFile is null ? Path.GetFileName(fileName) : Path.GetFileNameWithoutExtension(logFile);
+        var child = new ChildProcess(name, process, fileName + " " + string.Join(' ', info.ArgumentList), log);
+        process.OutputDataReceived += (_, e) => child.Record(child._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => child.Record(child._stderr, e.Data);
         try
         {
             process.Start();
@@ -94,6 +104,7 @@ public sealed class ChildProcess : IAsyncDisposable
         catch (Win32Exception ex)
         {
             process.Dispose();
+            log?.Dispose();
             throw new InvalidOperationException($"Cannot start '{fileName}' ({ex.Message}). {missingHint}", ex);
         }
 
@@ -103,8 +114,30 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>
+    /// Runs a command to its end and returns it, exited, for its code and output; past <paramref name="timeout"/>
+    /// kills it and throws.
+    /// </summary>
+    public static async Task<ChildProcess> RunAsync(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment = null, string missingHint = "", CancellationToken cancellationToken = default)
+    {
+        var child = Start(fileName, arguments, workingDirectory, missingHint, environment);
+        try
+        {
+            await child.WaitForExitAsync(timeout, cancellationToken);
+        }
+        catch
+        {
+            await child.DisposeAsync();
+            throw;
+        }
+
+        return child;
+    }
+
     /// <summary>Waits for the exit and returns its code; past <paramref name="timeout"/> kills the tree and throws.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -121,28 +154,82 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Waits until the standard output holds <paramref name="text"/>; throws with everything it wrote when it exits or the time is up.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a line of its output (stdout or stderr) holds <paramref name="text"/>; throws with everything it
+    /// wrote when it exits first or the time is up.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        while (!StandardOutput.Contains(text, StringComparison.Ordinal))
+        while (!Printed(text))
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The process exited before writing \"{text}\".\n{Describe()}");
+                throw new InvalidOperationException($"{Name} exited before writing \"{text}\".\n{Describe()}");
             }
 
             try
             {
+                // Output arrives on the process's reader threads; a short poll is the simplest way to await it.
                 await Task.Delay(50, deadline.Token);
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"The process did not write \"{text}\" within {timeout}.\n{Describe()}");
+                throw new TimeoutException($"{Name} did not write \"{text}\" within {timeout}.\n{Describe()}");
             }
         }
     }
+
+    /// <summary>Whether a line of its output so far holds <paramref name="text"/>.</summary>
+    public bool Printed(string text) => _lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>SIGKILL with the whole tree: no shutdown code runs, like a machine that dies.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM (or <paramref name="signal"/>, e.g. <c>INT</c> as Ctrl+C sends), then waits for a graceful exit;
+    /// kills it and throws if it does not exit in time.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout, string signal = "TERM")
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"{Name} did not stop within {timeout} of SIG{signal}.\n{Tail()}");
+        }
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines it wrote, named: the message of a failed wait on a long-running process.</summary>
+    public string Tail(int lines = 40) => $"--- last output of {Name} ---\n" + string.Join('\n', _lines.TakeLast(lines));
 
     /// <summary>The command line, exit state and everything it wrote: the message of every failed assertion.</summary>
     public string Describe()
@@ -155,9 +242,25 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        if (_log is not null)
+        {
+            lock (_log)
+            {
+                _logClosed = true;
+                _log.Dispose();
+            }
+        }
     }
 
-    private static void Append(StringBuilder output, string? line)
+    private static string Read(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    private void Record(StringBuilder output, string? line)
     {
         if (line is null)
         {
@@ -167,6 +270,18 @@ public sealed class ChildProcess : IAsyncDisposable
         lock (output)
         {
             output.Append(line).Append('\n');
+        }
+
+        _lines.Enqueue(line);
+        if (_log is not null)
+        {
+            lock (_log)
+            {
+                if (!_logClosed)
+                {
+                    _log.WriteLine(line);
+                }
+            }
         }
     }
 

@@ -29,21 +29,8 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
     /// <summary>Waits until a line satisfies <paramref name="match"/> (logging can lag the response by a little).</summary>
     public async Task<LogLine> WaitForAsync(Func<LogLine, bool> match, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        while (true)
-        {
-            if (_lines.FirstOrDefault(match) is { } line)
-            {
-                return line;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("No such log line. Logged:\n" + All);
-            }
-
-            await Task.Delay(20);
-        }
+        var line = await Eventually.LatestAsync(() => Task.FromResult(_lines.FirstOrDefault(match)), static found => found is not null, timeout ?? TimeSpan.FromSeconds(5));
+        return line ?? throw new TimeoutException("No such log line. Logged:\n" + All);
     }
 
     public void Dispose()

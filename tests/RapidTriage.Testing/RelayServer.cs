@@ -1,8 +1,5 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -63,8 +60,7 @@ public sealed class RelayServer : IAsyncDisposable
             configure(builder);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RelayServer(app, new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/"));
+        return new RelayServer(app, LoopbackApp.BaseUri(app));
     }
 
     /// <summary>A token signed with the test key.</summary>
@@ -91,16 +87,5 @@ public sealed class RelayServer : IAsyncDisposable
         });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        finally
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app, TimeSpan.FromSeconds(20));
 }

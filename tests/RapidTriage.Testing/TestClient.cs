@@ -50,18 +50,9 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>Connects, or returns the HTTP status the handshake was refused with.</summary>
     public static async Task<(System.Net.HttpStatusCode Status, TestClient? Client)> ConnectOrStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        configure?.Invoke(socket.Options);
-        using var timeout = new CancellationTokenSource(DefaultWait);
-        try
+        var (status, socket) = await HandshakeAsync(uri, configure);
+        if (socket is null)
         {
-            await socket.ConnectAsync(uri, timeout.Token);
-        }
-        catch (WebSocketException)
-        {
-            var status = socket.HttpStatusCode;
-            socket.Dispose();
             return (status, null);
         }
 
@@ -85,7 +76,20 @@ public sealed class TestClient : IAsyncDisposable
     /// </summary>
     public static async Task<HttpStatusCode> HandshakeStatusAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
-        using var socket = new ClientWebSocket();
+        var (status, socket) = await HandshakeAsync(uri, configure);
+        if (socket is not null)
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+
+        return status;
+    }
+
+    /// <summary>The handshake's HTTP status, and the open socket when the server upgraded.</summary>
+    private static async Task<(HttpStatusCode Status, ClientWebSocket? Socket)> HandshakeAsync(Uri uri, Action<ClientWebSocketOptions>? configure)
+    {
+        var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         configure?.Invoke(socket.Options);
         using var timeout = new CancellationTokenSource(DefaultWait);
@@ -95,12 +99,12 @@ public sealed class TestClient : IAsyncDisposable
         }
         catch (WebSocketException)
         {
-            return socket.HttpStatusCode;
+            var refused = socket.HttpStatusCode;
+            socket.Dispose();
+            return (refused, null);
         }
 
-        var status = socket.HttpStatusCode;
-        socket.Abort();
-        return status;
+        return (socket.HttpStatusCode, socket);
     }
 
     /// <summary>Options that send <c>Authorization: Bearer</c> with <paramref name="token"/>.</summary>
@@ -160,6 +164,7 @@ public sealed class TestClient : IAsyncDisposable
             var result = await _socket.ReceiveAsync(_buffer, CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                await AnswerCloseAsync();
                 return null;
             }
 
@@ -171,25 +176,36 @@ public sealed class TestClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Skips frames until one of <paramref name="type"/> arrives.</summary>
-    public async Task<JsonObject> ReceiveTypeAsync(string type, TimeSpan? wait = null)
+    /// <summary>Starts the close handshake; the server's answer ends the next receive (with null).</summary>
+    public async Task CloseOutputAsync(string reason)
     {
-        var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
-        while (true)
-        {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"No {type} frame within {wait ?? DefaultWait}");
-            }
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, timeout.Token);
+    }
 
-            var frame = await ReceiveAsync(left);
-            if (frame["type"]?.GetValue<string>() == type)
-            {
-                return frame;
-            }
+    /// <summary>Answers the server's close at once, as browsers do, so that its side ends now and not at its close timeout.</summary>
+    private async Task AnswerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            // This side started the close: the server's close frame ended it.
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The server already dropped the connection: nothing left to answer.
         }
     }
+
+    /// <summary>Skips frames until one of <paramref name="type"/> arrives.</summary>
+    public Task<JsonObject> ReceiveTypeAsync(string type, TimeSpan? wait = null) =>
+        ReceiveWhereAsync(frame => frame["type"]?.GetValue<string>() == type, wait, $"{type} frame");
 
     /// <summary>Asserts that no frame (other than those <paramref name="ignore"/> accepts) arrives within <paramref name="wait"/>.</summary>
     public async Task<JsonObject?> TryReceiveAsync(TimeSpan wait, Func<JsonObject, bool>? ignore = null)
@@ -225,7 +241,7 @@ public sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>Skips frames until one that <paramref name="match"/> accepts arrives.</summary>
-    public async Task<JsonObject> ReceiveWhereAsync(Func<JsonObject, bool> match, TimeSpan? wait = null)
+    public async Task<JsonObject> ReceiveWhereAsync(Func<JsonObject, bool> match, TimeSpan? wait = null, string what = "matching frame")
     {
         var deadline = DateTime.UtcNow + (wait ?? DefaultWait);
         while (true)
@@ -233,7 +249,7 @@ public sealed class TestClient : IAsyncDisposable
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
-                throw new TimeoutException($"No matching frame within {wait ?? DefaultWait}");
+                throw new TimeoutException($"No {what} within {wait ?? DefaultWait}");
             }
 
             var frame = await ReceiveAsync(left);

@@ -42,24 +42,13 @@ public sealed class ScriptedExtension(TestClient client) : IAsyncDisposable
     /// </summary>
     public async Task WaitAcceptedAsync(TimeSpan? wait = null)
     {
-        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(20));
-        while (true)
+        await Eventually.TrueAsync(async () =>
         {
             var id = Guid.NewGuid().ToString("N");
             await client.SendAsync(new { type = "history-request", id, data = new { afterSeq = 0, limit = 1 } });
             var page = await client.ReceiveWhereAsync(f => f.Type() == "history-response" && f.Id() == id);
-            if (page["data"]!["lastSeq"]!.GetValue<long>() >= _sent)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The session accepted fewer than the {_sent} events sent.");
-            }
-
-            await Task.Delay(20);
-        }
+            return page["data"]!["lastSeq"]!.GetValue<long>() >= _sent;
+        }, wait ?? TimeSpan.FromSeconds(20), $"the session accepted the {_sent} events sent");
     }
 
     /// <summary>Waits for the next <c>screenshot-request</c> and answers it with <paramref name="base64"/>.</summary>

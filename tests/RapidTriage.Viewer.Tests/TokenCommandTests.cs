@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RapidTriage.Testing;
 
 namespace RapidTriage.Viewer.Tests;
@@ -41,18 +40,8 @@ public sealed class TokenCommandTests(ViewerFixture fixture)
 
     private static async Task<(int Code, string Output, string Errors)> RunGatewayAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RapidTriage.Gateway.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
+        await using var gateway = await ChildProcess.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "RapidTriage.Gateway.dll"), .. args],
+            AppContext.BaseDirectory, TimeSpan.FromSeconds(60));
+        return (gateway.ExitCode, gateway.StandardOutput, gateway.StandardError);
     }
 }

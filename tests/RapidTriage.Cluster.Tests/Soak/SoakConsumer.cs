@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Cluster.Tests.Soak;
 
@@ -126,6 +127,7 @@ internal sealed class SoakConsumer(LocalCluster cluster, string session, int hom
             }
             catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or TimeoutException or OperationCanceledException or HttpRequestException or NullReferenceException)
             {
+                // Reconnect backoff, as a real client does while its gateway or the cluster is down.
                 await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
             }
         }

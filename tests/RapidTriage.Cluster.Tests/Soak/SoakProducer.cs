@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Cluster.Tests.Soak;
 
@@ -135,6 +136,7 @@ internal sealed class SoakProducer(LocalCluster cluster, string session, int hom
                     continue;
                 }
 
+                // The producer's own pace (the plan's rate), not a wait for the relay.
                 await Task.Delay(TimeSpan.FromMilliseconds(10), CancellationToken.None);
             }
         }
@@ -162,6 +164,7 @@ internal sealed class SoakProducer(LocalCluster cluster, string session, int hom
             }
             catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or TimeoutException or OperationCanceledException or HttpRequestException)
             {
+                // Reconnect backoff, as a real client does while its gateway or the cluster is down.
                 await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
             }
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Cluster.Tests.Soak;
 

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests.Harness;
 
@@ -31,28 +31,11 @@ internal static class Bicep
     /// <summary><c>bicep build FILE --stdout</c>: the ARM template, and what the compiler said on stderr.</summary>
     public static async Task<(JsonObject Template, string Diagnostics)> BuildAsync(string file)
     {
-        var info = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(file)!,
-        };
-        foreach (var argument in new[] { "build", file, "--stdout" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
         // The compiler is a .NET program: no ICU needed, no telemetry wanted, no update check over a network we lack.
-        info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
-        info.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var diagnostics = await stderr;
-        Assert.True(process.ExitCode == 0, $"bicep build {file} failed ({process.ExitCode}):\n{diagnostics}");
-        return (JsonNode.Parse(await stdout)!.AsObject(), diagnostics);
+        await using var bicep = await ChildProcess.RunAsync(Executable, ["build", file, "--stdout"], Path.GetDirectoryName(file)!, TimeSpan.FromSeconds(60),
+            new Dictionary<string, string?> { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1", ["BICEP_TELEMETRY_ENABLED"] = "false" });
+        var diagnostics = bicep.StandardError;
+        Assert.True(bicep.ExitCode == 0, $"bicep build {file} failed ({bicep.ExitCode}):\n{diagnostics}");
+        return (JsonNode.Parse(bicep.StandardOutput)!.AsObject(), diagnostics);
     }
 }

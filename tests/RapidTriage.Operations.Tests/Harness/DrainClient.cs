@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests.Harness;
 
@@ -50,10 +49,10 @@ internal sealed class DrainClient(string sessionId, Uri first, Uri fallback)
     {
         try
         {
-            using (var socket = await ConnectAsync(first, recover: false))
+            await using (var client = await ConnectAsync(first, recover: false))
             {
                 _connected.TrySetResult();
-                FirstClose = (await ReadUntilClosedAsync(socket, stop), Stopwatch.GetTimestamp());
+                FirstClose = (await ReadUntilClosedAsync(client, stop), Stopwatch.GetTimestamp());
             }
 
             if (stop.IsCancellationRequested)
@@ -61,7 +60,7 @@ internal sealed class DrainClient(string sessionId, Uri first, Uri fallback)
                 return;
             }
 
-            using var again = await ConnectAsync(fallback, recover: true);
+            await using var again = await ConnectAsync(fallback, recover: true);
             SecondClose = await ReadUntilClosedAsync(again, stop);
         }
         catch (Exception ex)
@@ -71,76 +70,44 @@ internal sealed class DrainClient(string sessionId, Uri first, Uri fallback)
         }
     }
 
-    private async Task<ClientWebSocket> ConnectAsync(Uri uri, bool recover)
+    private async Task<TestClient> ConnectAsync(Uri uri, bool recover)
     {
-        var socket = new ClientWebSocket();
-        using var timeout = new CancellationTokenSource(Wait);
-        await socket.ConnectAsync(uri, timeout.Token);
-        var ack = await ReceiveAsync(socket, timeout.Token) ?? throw new InvalidOperationException("closed before the ack");
+        var client = await TestClient.ConnectAsync(uri);
         if (!recover)
         {
-            Track(ack);
-            return socket;
+            Track(client.Ack);
+            return client;
         }
 
-        var init = JsonSerializer.SerializeToUtf8Bytes(new
+        // The fallback's open ack carries the session's newest seq, not this receiver's: recover from our own.
+
+        await client.SendAsync(new { type = "connection-init", data = new { clientType = "drain-test", lastSeq = _lastSeq, epoch = _epoch } });
+        while (true)
         {
-            type = "connection-init",
-            data = new { clientType = "drain-test", lastSeq = _lastSeq, epoch = _epoch },
-        });
-        await socket.SendAsync(init, WebSocketMessageType.Text, true, timeout.Token);
-        while (await ReceiveAsync(socket, timeout.Token) is { } frame)
-        {
+            var frame = await client.ReceiveAsync(Wait);
+            Track(frame);
             if (frame["type"]?.GetValue<string>() == "connection-ack")
             {
                 RecoveryAck = frame;
-                Track(frame);
-                return socket;
+                return client;
             }
-
-            Track(frame);
         }
-
-        throw new InvalidOperationException("closed before the recovery ack");
     }
 
-    private async Task<WebSocketCloseStatus?> ReadUntilClosedAsync(ClientWebSocket socket, CancellationToken stop)
+    private async Task<WebSocketCloseStatus?> ReadUntilClosedAsync(TestClient client, CancellationToken stop)
     {
         try
         {
-            while (await ReceiveAsync(socket, stop) is { } frame)
+            while (await client.ReceiveTextAsync(Timeout.InfiniteTimeSpan).WaitAsync(stop) is { } text)
             {
-                Track(frame);
+                Track(JsonNode.Parse(text)!.AsObject());
             }
 
-            return socket.CloseStatus;
+            return client.CloseStatus;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return null;
-        }
-    }
-
-    /// <summary>The next frame, or null when the server closed (the close is answered at once, as a browser does).</summary>
-    private static async Task<JsonObject?> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await socket.CloseOutputAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", timeout.Token);
-                return null;
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return JsonNode.Parse(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length))!.AsObject();
-            }
         }
     }
 

@@ -1,14 +1,15 @@
+using System.Globalization;
 using System.Net;
-using RapidTriage.Cluster.Tests;
+using Xunit;
 
-namespace RapidTriage.Operations.Tests.Harness;
+namespace RapidTriage.Testing;
 
 /// <summary>A silo or gateway process and its HTTP port (health, metrics; for a gateway also the relay).</summary>
-internal sealed class Node(NodeProcess process, int httpPort, TimeSpan startTimeout)
+public sealed class ClusterNode(ChildProcess process, int httpPort, TimeSpan startTimeout)
 {
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public NodeProcess Process { get; } = process;
+    public ChildProcess Process { get; } = process;
 
     public int HttpPort { get; } = httpPort;
 
@@ -41,28 +42,26 @@ internal sealed class Node(NodeProcess process, int httpPort, TimeSpan startTime
     /// <summary>Waits until <paramref name="path"/> answers <paramref name="status"/>; fails with the process's output.</summary>
     public async Task WaitForStatusAsync(string path, HttpStatusCode status, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? startTimeout);
         HttpStatusCode? last = null;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            last = await StatusAsync(path);
-            if (last == status)
+            await Eventually.TrueAsync(async () =>
             {
-                return;
-            }
-
-            if (Process.HasExited)
-            {
-                break;
-            }
-
-            await Task.Delay(100);
+                last = await StatusAsync(path);
+                return last == status || Process.HasExited;
+            }, timeout ?? startTimeout, $"{Process.Name} {path} answers {(int)status}");
+        }
+        catch (TimeoutException)
+        {
         }
 
-        throw new TimeoutException($"{Process.Name} {path}: wanted {(int)status}, last {(last is { } l ? ((int)l).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer")}.\n{Process.Tail()}");
+        if (last != status)
+        {
+            var said = last is { } l ? ((int)l).ToString(CultureInfo.InvariantCulture) : "no answer";
+            throw new TimeoutException($"{Process.Name} {path}: wanted {(int)status}, last {said}{(Process.HasExited ? " (exited)" : "")}.\n{Process.Tail()}");
+        }
     }
 
+    /// <summary>Waits until <c>/readyz</c> answers 200.</summary>
     public Task WaitReadyAsync() => WaitForStatusAsync("/readyz", HttpStatusCode.OK);
-
-    public async Task<Scrape> ScrapeAsync() => Scrape.Parse(await GetStringAsync("/metrics"));
 }
