@@ -18,6 +18,12 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var relay = configuration.GetSection("Relay");
         silo.Services.Configure<SessionOptions>(relay);
+        silo.Services.AddOptions<SessionOptions>()
+            .Validate(o => o.History.FlushBudget > 0, "Relay:History:FlushBudget must be at least 1 (writes per second per silo).")
+            .Validate(o => o.History.MaxFlushInterval >= o.History.FlushInterval || o.History.FlushInterval == TimeSpan.MaxValue,
+                "Relay:History:MaxFlushInterval must not be shorter than Relay:History:FlushInterval.")
+            .ValidateOnStart();
+        silo.Services.AddSingleton<FlushBudget>();
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<SessionMetrics>();
         silo.Services.TryAddSingleton(TimeProvider.System);
