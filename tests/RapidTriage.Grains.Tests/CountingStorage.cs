@@ -21,8 +21,16 @@ public sealed class CountingStorage(IGrainStorage inner) : IGrainStorage
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
 
+    /// <summary>When set and true for a write, the write fails (as a storage outage would) and is not recorded.</summary>
+    public Func<string, GrainId, bool>? FailWrite { get; set; }
+
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        if (FailWrite?.Invoke(stateName, grainId) == true)
+        {
+            throw new IOException($"Writing {stateName} of {grainId} failed (test outage).");
+        }
+
         _writes.Enqueue((DateTime.UtcNow, grainId, stateName));
         return inner.WriteStateAsync(stateName, grainId, grainState);
     }
