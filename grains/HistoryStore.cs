@@ -90,11 +90,12 @@ internal sealed partial class HistoryStore
         _markETag = mark.ETag;
         _snapshotETag = snapshot.ETag;
         var saved = snapshot.RecordExists ? snapshot.State : null;
+        var senders = new Dictionary<string, string>(StringComparer.Ordinal);
         if (saved is not null)
         {
             foreach (var item in saved.Events)
             {
-                _events.Add(item);
+                _events.Add(OneSenderString(item, senders));
             }
 
             _events.TrimmedThroughSeq = Math.Max(_events.TrimmedThroughSeq, saved.TrimmedThroughSeq);
@@ -107,7 +108,7 @@ internal sealed partial class HistoryStore
             // A segment rewritten after a failure may repeat what an earlier one holds.
             foreach (var item in segment.Events.Where(e => e.Seq > LastSeq))
             {
-                _events.Add(item);
+                _events.Add(OneSenderString(item, senders));
             }
 
             _events.TrimmedThroughSeq = Math.Max(_events.TrimmedThroughSeq, segment.TrimmedThroughSeq);
@@ -140,6 +141,25 @@ internal sealed partial class HistoryStore
         _lastFlush = _time.GetTimestamp();
         _metrics.HistoryBytes(ref _reportedBytes, _events.Bytes);
         LogActivated(_sessionId, Epoch, LastSeq, _events.Count);
+    }
+
+    /// <summary>
+    /// The event with the sender string the other events read from storage share (each was deserialized with its own).
+    /// </summary>
+    private static StoredEvent OneSenderString(StoredEvent item, Dictionary<string, string> senders)
+    {
+        if (item.Sender is null)
+        {
+            return item;
+        }
+
+        if (!senders.TryGetValue(item.Sender, out var shared))
+        {
+            senders.Add(item.Sender, item.Sender);
+            return item;
+        }
+
+        return ReferenceEquals(shared, item.Sender) ? item : item with { Sender = shared };
     }
 
     /// <summary>
@@ -183,7 +203,9 @@ internal sealed partial class HistoryStore
     /// Stamps an event with the next <c>seq</c> and keeps it; a resent acknowledged id is a duplicate with the
     /// <c>seq</c> it got first; an event of one type too many is refused.
     /// </summary>
-    public (PublishResult Result, StoredEvent? Stored) Append(InboundEnvelope envelope)
+    /// <param name="envelope">The event.</param>
+    /// <param name="sender">Its sender's connection id as the roster holds it (one string for all its events).</param>
+    public (PublishResult Result, StoredEvent? Stored) Append(InboundEnvelope envelope, string sender)
     {
         if (envelope.Ack && _acks.TryGet(envelope.Id, out var first))
         {
@@ -197,7 +219,7 @@ internal sealed partial class HistoryStore
         }
 
         var seq = ++LastSeq;
-        var stored = new StoredEvent(seq, envelope.Type, WireJson.WithSeq(envelope.Payload, seq), envelope.SenderConnectionId,
+        var stored = new StoredEvent(seq, _events.TypeName(envelope.Type), WireJson.WithSeq(envelope.Payload, seq), sender,
             envelope.Ack ? envelope.Id : null);
         _events.Add(stored);
         if (envelope.Ack)

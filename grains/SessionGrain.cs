@@ -110,7 +110,7 @@ internal sealed partial class SessionGrain(
         }
 
         _roster.ExpireSilent();
-        return Task.FromResult(PublishEvent(envelope));
+        return Task.FromResult(PublishEvent(envelope, envelope.SenderConnectionId));
     }
 
     public Task<CommandReply> Ask(InboundEnvelope command, TimeSpan timeout)
@@ -145,15 +145,15 @@ internal sealed partial class SessionGrain(
         sender.LastSeen = time.GetUtcNow().ToUnixTimeMilliseconds();
         return envelope.Kind switch
         {
-            EnvelopeKind.Event => PublishEvent(envelope),
+            EnvelopeKind.Event => PublishEvent(envelope, sender.Id),
             EnvelopeKind.Command => _router.Publish(envelope),
             _ => _router.Respond(envelope),
         };
     }
 
-    private PublishResult PublishEvent(InboundEnvelope envelope)
+    private PublishResult PublishEvent(InboundEnvelope envelope, string sender)
     {
-        var (result, stored) = _history.Append(envelope);
+        var (result, stored) = _history.Append(envelope, sender);
         if (stored is not null)
         {
             _roster.Broadcast(stored);

@@ -8,7 +8,9 @@ namespace RapidTriage.Grains.Tests;
 /// What an idle session costs in silo memory: many sessions, each with two members and a little history, are
 /// activated and left idle; the managed heap grows by their activations plus what storage and caches hold for them.
 /// Then their members leave and they are collected, and they are activated again with their members: that second
-/// growth is the activations alone. Both, per session, are printed; a session with members is never collected.
+/// growth is the activations alone. Both, per session, are printed; a session with members is never collected. Run
+/// it alone (<c>--filter FullyQualifiedName~SessionMemoryTests</c>) for numbers worth comparing: other tests' garbage
+/// in the same process blurs them.
 /// </summary>
 [Collection(ScaleCollection.Name)]
 public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper output)
@@ -60,6 +62,7 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2));
+
         var afterCollection = Heap();
 
         // The same sessions again, read back from storage with their members: storage, directory caches and the
@@ -71,7 +74,8 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
 
         output.WriteLine($"{Sessions} idle sessions (2 members, 3 events each): heap +{(withSessions - before) / (double)Sessions:F0} bytes " +
             $"per session in all (activation, storage, caches); {(reactivated - afterCollection) / (double)Sessions:F0} bytes " +
-            "per session for the activation alone (the same sessions activated again)");
+            $"per session for the activation alone (the same sessions activated again); heap KiB: {before / 1024} before, " +
+            $"{withSessions / 1024} active, {afterCollection / 1024} collected, {reactivated / 1024} active again");
         Assert.Equal(Sessions, active);
         Assert.Equal(0, remaining);
         Assert.Equal(Sessions, activeAgain);
