@@ -2,11 +2,14 @@ using RapidTriage.Contracts;
 
 namespace RapidTriage.Grains;
 
-/// <summary>The retained events of one type, oldest first, searchable by <c>seq</c>.</summary>
-internal sealed class EventRing
+/// <summary>The retained events of one <paramref name="type"/>, oldest first, searchable by <c>seq</c>.</summary>
+internal sealed class EventRing(string type)
 {
     private readonly List<StoredEvent> _items = [];
     private int _start;
+
+    /// <summary>The type, one string instance shared by every event of it.</summary>
+    public string Type { get; } = type;
 
     public int Count => _items.Count - _start;
 

@@ -21,7 +21,8 @@ internal sealed class GatewayLink(string gatewayId, ISessionObserver observer)
 
     public ISessionObserver Observer { get; set; } = observer;
 
-    public DateTime LastRenewed { get; set; } = DateTime.UtcNow;
+    /// <summary>When the gateway last joined, initialized or renewed a member here (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long LastRenewed { get; set; }
 
     public IReadOnlyCollection<string> Members => _members;
 

@@ -34,10 +34,15 @@ internal sealed partial class HistoryLog(IGrainStorage store, GrainId grainId, H
         _segments.Count >= options.MaxSegments
         || _segmentBytes > options.MaxSegmentBytesRatio * Math.Max(historyBytes, 1);
 
-    /// <summary>Reads the segments written after the snapshot, from <paramref name="first"/> up to the first number missing.</summary>
-    public async Task<List<HistorySegment>> LoadAsync(long first)
+    /// <summary>
+    /// Reads the segments written after the snapshot, from <paramref name="first"/> up to the first number missing.
+    /// They stay (and count towards <see cref="SnapshotDue"/>) until a later flush writes a snapshot; appends go on
+    /// after them, with what is newer than <paramref name="snapshotSeq"/> and every segment read.
+    /// </summary>
+    public async Task<List<HistorySegment>> LoadAsync(long first, long snapshotSeq)
     {
         var found = new List<HistorySegment>();
+        PersistedThroughSeq = snapshotSeq;
         for (var number = first; ; number++)
         {
             var state = new GrainState<HistorySegment>();
@@ -49,6 +54,12 @@ internal sealed partial class HistoryLog(IGrainStorage store, GrainId grainId, H
             }
 
             _segments[number] = state.ETag;
+            PersistedThroughSeq = Math.Max(PersistedThroughSeq, state.State.LastSeq);
+            foreach (var item in state.State.Events)
+            {
+                _segmentBytes += item.Payload.Length;
+            }
+
             found.Add(state.State);
         }
     }

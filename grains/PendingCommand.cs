@@ -16,6 +16,6 @@ internal sealed record PendingCommand(
     string? RequesterId,
     string RequestId,
     string ResponseType,
-    DateTime Deadline,
+    DateTimeOffset Deadline,
     IReadOnlySet<string> DeliveredTo,
     TaskCompletionSource<CommandReply>? Waiter = null);

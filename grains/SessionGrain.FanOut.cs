@@ -74,7 +74,7 @@ internal sealed partial class SessionGrain
                     }
 
                     // Frames may not have arrived; the gateway is asked to reset its receivers (if it is
-                    // alive) after a pause. A dead gateway stops renewing and expires instead.
+                    // alive) after a pause. A dead gateway is found gone (or stops renewing) and is dropped instead.
                     Overflow(link);
                     await Task.Delay(TimeSpan.FromSeconds(1));
                 }

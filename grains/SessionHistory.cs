@@ -18,12 +18,22 @@ internal sealed class SessionHistory(HistoryOptions options)
     /// <summary>Newest <c>seq</c> dropped by a bound; a recovery from before it cannot be exact.</summary>
     public long TrimmedThroughSeq { get; set; }
 
+    /// <summary>
+    /// The string instance history holds for <paramref name="type"/> (or <paramref name="type"/> itself when none is
+    /// held yet): every event of a type shares one, instead of one copy per deserialized envelope.
+    /// </summary>
+    public string TypeName(string type) => _byType.TryGetValue(type, out var ring) ? ring.Type : type;
+
     public void Add(StoredEvent item)
     {
         if (!_byType.TryGetValue(item.Type, out var ring))
         {
-            ring = new EventRing();
+            ring = new EventRing(item.Type);
             _byType.Add(item.Type, ring);
+        }
+        else if (!ReferenceEquals(item.Type, ring.Type))
+        {
+            item = item with { Type = ring.Type };
         }
 
         ring.Add(item);

@@ -52,10 +52,27 @@ public sealed class HistoryOptions
     public long MaxBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// <c>Relay:History:FlushInterval</c>: how often changed history is written to grain storage. A silo
-    /// killed between flushes loses at most this much; the session then gets a new epoch.
+    /// <c>Relay:History:FlushInterval</c>: the shortest time between two writes of one session's changed history
+    /// to grain storage. A session with nothing new writes nothing and holds no timer. How long a changed session
+    /// actually waits depends on how many are changed on its silo (<see cref="FlushBudget"/>), up to
+    /// <see cref="MaxFlushInterval"/>. <see cref="TimeSpan.MaxValue"/>: only on deactivation (local mode).
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// <c>Relay:History:FlushBudget</c>: history writes per second one silo aims at, across all its sessions. A
+    /// changed session waits <c>changed sessions on the silo / FlushBudget</c> seconds between writes, no less
+    /// than <see cref="FlushInterval"/> and no more than <see cref="MaxFlushInterval"/>; above
+    /// <c>FlushBudget x MaxFlushInterval</c> changed sessions the silo writes more than the budget.
+    /// </summary>
+    public int FlushBudget { get; set; } = 100;
+
+    /// <summary>
+    /// <c>Relay:History:MaxFlushInterval</c>: the longest a changed session waits to write its history, and so the
+    /// most history (in time) a silo crash can lose. After such a crash the session takes a new epoch, so no client
+    /// is told its recovery is exact when events may be missing.
+    /// </summary>
+    public TimeSpan MaxFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// <c>Relay:History:MaxSegments</c>: a flush writes only the events new since the last one (a segment);
@@ -75,16 +92,18 @@ public sealed class HistoryOptions
 public sealed class ClusterOptions
 {
     /// <summary>
-    /// <c>Relay:Cluster:ObserverExpiry</c>: a gateway that has not renewed for this long is dead; its
-    /// connections leave the roster (<c>member-left</c>). Keep it at least three renew intervals
+    /// <c>Relay:Cluster:ObserverExpiry</c>: the fallback for when the silo cannot tell whether a gateway is alive
+    /// (<see cref="GatewayExpiry"/>): a gateway that has not renewed a session for this long is dead there, and
+    /// its connections leave the roster (<c>member-left</c>). Checked only when the session runs anyway (a call, a
+    /// flush, a command timeout), never by a timer of its own. Keep it at least three renew intervals
     /// (<c>Relay:Cluster:RenewInterval</c>, a gateway setting).
     /// </summary>
-    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromSeconds(180);
 
     /// <summary>
     /// <c>Relay:Cluster:GatewayExpiry</c>: a gateway whose beats (every <c>Relay:Cluster:BeatInterval</c>, 1 s, a
-    /// gateway setting) the cluster has not heard for this long is dead, and its members leave every session at
-    /// the session's next tick. Much sooner than <see cref="ObserverExpiry"/>, which stays as the fallback.
+    /// gateway setting) the cluster has not heard for this long is dead: each silo tells the sessions it holds with
+    /// members on that gateway, and those members leave. Much sooner than <see cref="ObserverExpiry"/>.
     /// </summary>
     public TimeSpan GatewayExpiry { get; set; } = TimeSpan.FromSeconds(3);
 

@@ -2,13 +2,16 @@ namespace RapidTriage.Grains;
 
 /// <summary>
 /// What a session persists: a snapshot, extended by the <see cref="HistorySegment"/>s written after it
-/// (numbered from <see cref="FirstSegment"/>). The roster and observer references are never stored:
-/// gateways rebuild the roster by renewing.
+/// (numbered from <see cref="FirstSegment"/>); whether an activation runs is in its <see cref="SessionMark"/>.
+/// The roster and observer references are never stored: gateways rebuild the roster by renewing.
 /// </summary>
 [GenerateSerializer, Alias("rt.SessionState")]
 public sealed class SessionState
 {
-    /// <summary>Changes whenever history may have been lost.</summary>
+    /// <summary>
+    /// Changes whenever history may have been lost. The <see cref="SessionMark"/>'s epoch wins where there is one
+    /// (an activation that took a new epoch writes it there, not here).
+    /// </summary>
     [Id(0)] public string Epoch { get; set; } = "";
 
     /// <summary>Newest <c>seq</c> stamped.</summary>
@@ -24,8 +27,8 @@ public sealed class SessionState
     [Id(4)] public List<Contracts.StoredEvent> Events { get; set; } = [];
 
     /// <summary>
-    /// True while an activation runs. Found true on activation, it means the last one died without a
-    /// final flush, so events after the last flush may be lost: the session takes a new epoch.
+    /// Read only when there is no <see cref="SessionMark"/> (state written before marks existed): true meant an
+    /// activation was running, so one that finds it true takes a new epoch. Snapshots are written true.
     /// </summary>
     [Id(5)] public bool Open { get; set; }
 

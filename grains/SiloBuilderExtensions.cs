@@ -18,6 +18,7 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddOptions<SessionOptions>().Bind(configuration.GetSection(SessionOptions.SectionName));
+        silo.Services.AddSingleton<FlushBudget>();
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<SessionMetrics>();
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -22,6 +22,12 @@ internal sealed class SessionOptionsValidator : IValidateOptions<SessionOptions>
         history.Positive(nameof(options.History.FlushInterval), options.History.FlushInterval);
         history.AtLeast(nameof(options.History.MaxSegments), options.History.MaxSegments, 0);
         history.AtLeast(nameof(options.History.MaxSegmentBytesRatio), options.History.MaxSegmentBytesRatio, 1);
+        history.AtLeast(nameof(options.History.FlushBudget), options.History.FlushBudget, 1);
+        history.Positive(nameof(options.History.MaxFlushInterval), options.History.MaxFlushInterval);
+        if (options.History.FlushInterval != TimeSpan.MaxValue && options.History.MaxFlushInterval < options.History.FlushInterval)
+        {
+            history.Add($"{history.Key(nameof(options.History.MaxFlushInterval))} ({options.History.MaxFlushInterval}) must not be shorter than {history.Key(nameof(options.History.FlushInterval))} ({options.History.FlushInterval}).");
+        }
 
         var cluster = problems.For("Cluster");
         cluster.Positive(nameof(options.Cluster.ObserverExpiry), options.Cluster.ObserverExpiry);

@@ -1,4 +1,3 @@
-using RapidTriage.Cluster.Tests;
 using RapidTriage.Testing;
 
 namespace RapidTriage.Operations.Tests;
@@ -27,11 +26,11 @@ public sealed class ConfigurationErrorTests
         { "silo", "--Relay:Silo:Membership:ProbeTimeout=00:00:00", "Relay:Silo:Membership:ProbeTimeout" },
     };
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = TestTimeouts.Long)]
     [MemberData(nameof(BadSettings))]
     public async Task Start_BadValue_ExitsOneNamingTheKeyWithoutAStackTrace(string process, string setting, string key)
     {
-        var dll = process == "gateway" ? RepoPaths.GatewayDll : RepoPaths.SiloDll;
+        var dll = process == "gateway" ? RepoDirectory.GatewayDll : RepoDirectory.SiloDll;
         await using var child = ChildProcess.Start("dotnet",
             [dll, "--Relay:Urls=http://127.0.0.1:0", "--Relay:Silo:Urls=http://127.0.0.1:0",
              $"--Relay:Silo:SiloPort={FreePort.Next()}", $"--Relay:Silo:GatewayPort={FreePort.Next()}", setting],

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RapidTriage.Contracts;
+using static RapidTriage.Grains.Tests.TestWire;
+
+namespace RapidTriage.Grains.Tests;
+
+/// <summary>
+/// What a session costs while it exists (<see cref="ScaleFixture"/>: writes counted, idle collection after 2 s, a
+/// 2 writes/s flush budget, gateways gone after 1 s silent, observer expiry at its 180 s default).
+/// </summary>
+[Collection(ScaleCollection.Name)]
+public sealed class SessionCostTests(ScaleFixture fixture)
+{
+    
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task IdleSession_TwoMembers_WritesNothingOverManyFlushIntervals()
+    {
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var id = session.GetGrainId();
+        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        await session.Join(Member("ext", ConnectionRole.Extension, "gw-idle"), observer);
+        await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-idle"), observer);
+        await session.Publish(Envelope("ext", "console-log", "e1", """{"type":"console-log","id":"e1"}"""));
+        await WaitUntilAsync(() => fixture.Storage.WritesOf(id).Any(w => w.Name.StartsWith(HistoryLog.StateNamePrefix, StringComparison.Ordinal)));
+
+        // Thirty of the shortest flush intervals, three of the longest.
+        await Task.Delay(ScaleFixture.MaxFlushInterval * 3);
+
+        // Activation marked the session open (no snapshot), the event went out in one segment, and then nothing.
+        Assert.Equal([HistoryStore.MarkName, HistoryLog.StateNamePrefix + "0"], fixture.Storage.WritesOf(id).Select(w => w.Name));
+        Assert.Equal(2, (await session.GetRoster()).Length);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task DirtySession_UnderASmallBudget_WritesNoMoreOftenThanTheBudgetAllows()
+    {
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var id = session.GetGrainId();
+        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        await session.Join(Member("ext", ConnectionRole.Extension, "gw-busy"), observer);
+        var options = fixture.SiloServices.GetRequiredService<IOptions<SessionOptions>>().Value.History;
+
+        // At least this session is dirty: 1 / 2 writes per second, not the 100 ms FlushInterval.
+        var interval = FlushBudget.IntervalFor(1, options);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), interval);
+        var clock = Stopwatch.StartNew();
+        for (var i = 1; clock.Elapsed < TimeSpan.FromSeconds(3); i++)
+        {
+            await session.Publish(Envelope("ext", "console-log", $"e{i}", $$"""{"type":"console-log","id":"e{{i}}"}"""));
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(interval * 2);
+        var writes = fixture.Storage.WritesOf(id)
+            .Where(w => w.Name.StartsWith(HistoryLog.StateNamePrefix, StringComparison.Ordinal) || w.Name == HistoryStore.SnapshotName)
+            .Select(w => w.At).ToList();
+
+        // 3 s of events every 50 ms: at most one write per interval (plus the one for the tail), never closer.
+        Assert.InRange(writes.Count, 2, (int)(clock.Elapsed / interval) + 1);
+        var gaps = writes.Zip(writes.Skip(1), (a, b) => b - a).ToList();
+        Assert.All(gaps, gap => Assert.True(gap >= interval - TimeSpan.FromMilliseconds(20), $"writes {gap.TotalMilliseconds} ms apart"));
+
+        // Slower, not lossy: the last write holds the last event.
+        var last = fixture.Storage.WritesOf(id).Last(w => w.Name.StartsWith(HistoryLog.StateNamePrefix, StringComparison.Ordinal));
+        var segment = new GrainState<HistorySegment>();
+        await fixture.Storage.ReadStateAsync(last.Name, id, segment);
+        Assert.Equal((await session.GetHistory(new HistoryQuery([], 0, 1))).LastSeq, segment.State!.LastSeq);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task GatewayGone_ItsMembersLeaveWithinSeconds_ThroughThePresenceNotObserverExpiry()
+    {
+        var registry = fixture.Grains.GetGrain<IGatewayRegistryGrain>(0);
+        var dying = "gw-dying-" + Guid.NewGuid().ToString("N")[..8];
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var alive = new RecordingObserver();
+        var aliveRef = fixture.Grains.CreateObjectReference<ISessionObserver>(alive);
+        var dyingRef = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        await registry.Beat(dying);
+        await session.Join(Member("a", ConnectionRole.Mcp, "gw-never-beats"), aliveRef);
+        await session.Join(Member("b", ConnectionRole.Extension, dying), dyingRef);
+        await session.Join(Member("c", ConnectionRole.Tunnel, dying), dyingRef);
+
+        // Beating for longer than the expiry (so the registry is old enough to trust): nobody leaves.
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await registry.Beat(dying);
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(3, (await session.GetRoster()).Length);
+
+        // Silent: the silo tells the session (observer expiry is 180 s, and the session is not called meanwhile).
+        clock.Restart();
+        var left = await alive.WaitAsync(o => o.FramesFor("a").Count(f => f["type"]!.GetValue<string>() == "member-left") == 2, TimeSpan.FromSeconds(10));
+        Assert.True(left, "the gone gateway's members never left");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+
+        // A gateway the registry never heard from is unknown, not gone.
+        Assert.Equal(["a"], (await session.GetRoster()).Select(m => m.ConnectionId));
+        Assert.Equal(0, fixture.SiloServices.GetRequiredService<GatewayPresence>().LinkedSessions(dying));
+        Assert.Equal(1, fixture.SiloServices.GetRequiredService<GatewayPresence>().LinkedSessions("gw-never-beats"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task SessionWithMembers_NotCollectedIdle_AndCollectedOnceItEmpties()
+    {
+        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        var occupied = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var emptied = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        await occupied.Join(Member("ext", ConnectionRole.Extension, "gw-keep"), observer);
+        await occupied.Join(Member("mcp", ConnectionRole.Mcp, "gw-keep"), observer);
+        await emptied.Join(Member("once", ConnectionRole.Mcp, "gw-keep"), observer);
+        await emptied.Leave("once");
+
+        await Task.Delay(ScaleFixture.IdleTimeout * 3);
+
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        var active = (await management.GetDetailedGrainStatistics()).Select(s => s.GrainId).ToHashSet();
+        Assert.Contains(occupied.GetGrainId(), active);
+        Assert.DoesNotContain(emptied.GetGrainId(), active);
+
+        // Its last members leave: it is collected like any idle session.
+        await occupied.Leave("ext");
+        await occupied.Leave("mcp");
+        await Task.Delay(ScaleFixture.IdleTimeout * 3);
+        active = (await management.GetDetailedGrainStatistics()).Select(s => s.GrainId).ToHashSet();
+        Assert.DoesNotContain(occupied.GetGrainId(), active);
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
+    public async Task OpenMarkWriteFails_NothingIsServed_UntilItIsWritten()
+    {
+        var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var id = session.GetGrainId();
+        var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
+        fixture.Storage.FailWrite = (name, grain) => grain == id && name == HistoryStore.MarkName;
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => session.Join(Member("ext", ConnectionRole.Extension, "gw-mark"), observer));
+            await Assert.ThrowsAnyAsync<Exception>(() => session.Post(Envelope("ext", "console-log", "e1", """{"type":"console-log","id":"e1"}""")));
+        }
+        finally
+        {
+            fixture.Storage.FailWrite = null;
+        }
+
+        Assert.Empty(fixture.Storage.WritesOf(id));
+        var join = await session.Join(Member("ext", ConnectionRole.Extension, "gw-mark"), observer);
+        Assert.True(join.Admitted);
+        Assert.Equal(0, join.LastSeq);
+        Assert.Equal([HistoryStore.MarkName], fixture.Storage.WritesOf(id).Select(w => w.Name));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "never happened");
+            await Task.Delay(50);
+        }
+    }
+}
