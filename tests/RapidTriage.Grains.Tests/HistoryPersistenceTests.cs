@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using RapidTriage.Contracts;
+using RapidTriage.Testing;
 using static RapidTriage.Grains.Tests.TestWire;
 
 namespace RapidTriage.Grains.Tests;
