@@ -16,6 +16,7 @@ internal sealed partial class SessionGrain(
     [PersistentState("session", SessionStorage.ProviderName)] IPersistentState<SessionState> storage,
     IOptions<SessionOptions> options,
     SessionMetrics metrics,
+    GatewayOutboxes outboxes,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private readonly SessionOptions _options = options.Value;

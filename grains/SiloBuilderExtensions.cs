@@ -23,6 +23,8 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<GatewayPresence>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<GatewayPresence>());
+        silo.Services.AddSingleton<GatewayOutboxes>();
+        silo.Services.AddOptions<SessionOptions>().Validate(o => o.Cluster.OutboxMaxBatchBytes > 0, "Relay:Cluster:OutboxMaxBatchBytes must be positive").ValidateOnStart();
         var idle = relay.GetValue("SessionIdleTimeout", TimeSpan.FromMinutes(15));
         silo.Configure<GrainCollectionOptions>(o =>
             o.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = idle);
