@@ -18,6 +18,7 @@ internal sealed partial class SessionGrain(
     IOptions<SessionOptions> options,
     SessionMetrics metrics,
     FlushBudget budget,
+    GatewayOutboxes outboxes,
     TimeProvider time,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, ISessionMaintenance
 {

@@ -115,4 +115,11 @@ public sealed class ClusterOptions
     /// it for now and tells it to close its receivers with 4108 (they recover from history).
     /// </summary>
     public long GatewayQueueBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// <c>Relay:Cluster:OutboxMaxBatchBytes</c>: each silo sends what its sessions queued for one gateway as one
+    /// call, one call at a time; a call carries at most this many bytes (payloads and connection ids), and what is
+    /// left goes in the next. A single session's batch larger than this goes alone. Must be positive.
+    /// </summary>
+    public long OutboxMaxBatchBytes { get; set; } = 256 * 1024;
 }

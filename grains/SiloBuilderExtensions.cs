@@ -24,6 +24,7 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<GatewayPresence>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<GatewayPresence>());
+        silo.Services.AddSingleton<GatewayOutboxes>();
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SessionOptions>>(static (o, sessions) =>
             o.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.SessionIdleTimeout);
         return silo;

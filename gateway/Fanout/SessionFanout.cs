@@ -5,8 +5,9 @@ using RapidTriage.Gateway.Connections;
 namespace RapidTriage.Gateway.Fanout;
 
 /// <summary>
-/// This gateway's single observer, subscribed to every session it holds a connection in. It only hands
-/// frames to connections' queues, so a session grain never waits on a socket.
+/// This gateway's single observer, subscribed to every session it holds a connection in. Each silo calls it with
+/// the frames of all its sessions for this gateway at once; it only hands them to connections' queues, so no
+/// call waits on a socket.
 /// </summary>
 internal sealed class SessionFanout : ISessionObserver
 {
@@ -22,15 +23,19 @@ internal sealed class SessionFanout : ISessionObserver
     /// <summary>The reference sessions call; created once. Orleans holds observers weakly, so this object keeps it alive.</summary>
     public ISessionObserver Reference => _reference.Value;
 
-    public Task Deliver(string sessionId, ImmutableArray<Delivery> batch)
+    /// <summary>Hands each session's frames, in order, to the queues of the connections they are for.</summary>
+    public Task DeliverMany(ImmutableArray<SessionBatch> batches)
     {
-        foreach (var delivery in batch)
+        foreach (var batch in batches)
         {
-            foreach (var target in delivery.Targets)
+            foreach (var delivery in batch.Deliveries)
             {
-                if (_registry.TryGet(target, out var connection))
+                foreach (var target in delivery.Targets)
                 {
-                    connection.Deliver(delivery);
+                    if (_registry.TryGet(target, out var connection))
+                    {
+                        connection.Deliver(delivery);
+                    }
                 }
             }
         }

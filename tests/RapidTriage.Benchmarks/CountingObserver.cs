@@ -16,9 +16,9 @@ internal sealed class CountingObserver : ISessionObserver
         return _done.Task;
     }
 
-    public Task Deliver(string sessionId, ImmutableArray<Delivery> batch)
+    public Task DeliverMany(ImmutableArray<SessionBatch> batches)
     {
-        foreach (var delivery in batch)
+        foreach (var delivery in batches.SelectMany(b => b.Deliveries))
         {
             if (delivery.Kind == DeliveryKind.Event && Interlocked.Add(ref _remaining, -delivery.Targets.Length) <= 0)
             {

@@ -11,9 +11,9 @@ public sealed class RecordingObserver : ISessionObserver
 {
     private readonly ConcurrentQueue<(string Target, Delivery Delivery)> _received = new();
 
-    public Task Deliver(string sessionId, ImmutableArray<Delivery> batch)
+    public Task DeliverMany(ImmutableArray<SessionBatch> batches)
     {
-        foreach (var delivery in batch)
+        foreach (var delivery in batches.SelectMany(b => b.Deliveries))
         {
             foreach (var target in delivery.Targets)
             {
