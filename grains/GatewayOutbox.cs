@@ -18,7 +18,7 @@ internal sealed partial class GatewayOutbox(string gatewayId, long maxBatchBytes
     private readonly Lock _gate = new();
     private readonly Queue<Entry> _queue = new();
     private ISessionObserver? _observer;
-    private DateTime _observerHeardAt;
+    private long _observerHeardAt;
     private bool _sending;
     private bool _closed;
     private long _lastActive = time.GetTimestamp();
@@ -32,7 +32,7 @@ internal sealed partial class GatewayOutbox(string gatewayId, long maxBatchBytes
     /// everything through it, even batches of sessions that still hold the old one. False when the outbox was
     /// closed as idle: the caller takes a new one.
     /// </summary>
-    public bool TryEnqueue(ISessionObserver observer, DateTime heardAt, SessionBatch batch, [NotNullWhen(true)] out Task? delivered)
+    public bool TryEnqueue(ISessionObserver observer, long heardAt, SessionBatch batch, [NotNullWhen(true)] out Task? delivered)
     {
         ArgumentNullException.ThrowIfNull(observer);
         ArgumentNullException.ThrowIfNull(batch);

@@ -39,9 +39,9 @@ internal sealed class GatewayOutboxes
     /// <summary>
     /// Queues a session's batch for a gateway; completes when the call that carried it returned, faults when that
     /// call failed. <paramref name="observer"/> is the reference the session last heard from the gateway, at
-    /// <paramref name="heardAt"/>; the outbox calls the newest one any session heard.
+    /// <paramref name="heardAt"/> (a <see cref="TimeProvider"/> timestamp); the outbox calls the newest one any session heard.
     /// </summary>
-    public Task EnqueueAsync(string gatewayId, ISessionObserver observer, DateTime heardAt, SessionBatch batch)
+    public Task EnqueueAsync(string gatewayId, ISessionObserver observer, long heardAt, SessionBatch batch)
     {
         ArgumentException.ThrowIfNullOrEmpty(gatewayId);
         RemoveIdleWhenDue();

@@ -28,6 +28,9 @@ internal sealed partial class GatewayPresence(
     private readonly Dictionary<string, HashSet<string>> _links = new(StringComparer.Ordinal);
     private ImmutableHashSet<string> _gone = [];
 
+    /// <summary>True once the registry said the gateway stopped beating (until it beats again).</summary>
+    public bool IsGone(string gatewayId) => _gone.Contains(gatewayId);
+
     /// <summary>Session activations on this silo linked to <paramref name="gatewayId"/>.</summary>
     public int LinkedSessions(string gatewayId)
     {

@@ -1,3 +1,5 @@
+using RapidTriage.Testing;
+
 namespace RapidTriage.Cluster.Tests;
 
 /// <summary>
@@ -10,10 +12,10 @@ public sealed class ManySessionsFanOutTests(AzuriteFixture fixture)
     private const int SessionCount = 20;
     private const int EventsPerSession = 15;
 
-    [Fact(Timeout = 180_000)]
+    [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task ManySessions_ExtensionsOnGatewayA_TunnelsOnGatewayB_EachTunnelGetsItsEventsInOrder()
     {
-        await using var cluster = await LocalCluster.StartAsync(fixture);
+        await using var cluster = await fixture.StartClusterAsync();
         var sessions = Enumerable.Range(0, SessionCount).Select(_ => Sessions.New()).ToList();
         var tunnels = new List<Peer>();
         var extensions = new List<Peer>();

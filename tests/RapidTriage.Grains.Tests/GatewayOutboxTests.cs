@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using RapidTriage.Contracts;
+using RapidTriage.Testing;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -15,12 +16,11 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class GatewayOutboxTests(ClusterFixture fixture)
 {
-    private const int Timeout = 30_000;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     private IServiceProvider Silo => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task TryEnqueue_ManySessionsWhileACallIsInFlight_NextCallCarriesAllInEachSessionsOrder()
     {
         var (gateway, reference) = NewGateway();
@@ -54,7 +54,7 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         }
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task TryEnqueue_CallFails_FaultsExactlyTheBatchesOfThatCall()
     {
         var (gateway, reference) = NewGateway();
@@ -82,7 +82,7 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         Assert.Equal(4, gateway.Calls.Count);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task TryEnqueue_MoreThanMaxBatchBytesQueued_SplitsIntoCallsInOrderAndSendsALargeBatchAlone()
     {
         var (gateway, reference) = NewGateway();
@@ -102,16 +102,16 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         Assert.Equal(16, GatewayOutbox.SizeOf(Batch("x0", 1)));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task EnqueueAsync_GatewayRenewsWithNewReference_NewestHeardReferenceCarriesEverySession()
     {
         var outboxes = new GatewayOutboxes(Options.Create(new SessionOptions()), TimeProvider.System, Logger());
         var (old, oldReference) = NewGateway();
         var (renewed, renewedReference) = NewGateway();
-        var heard = DateTime.UtcNow;
+        var heard = TimeProvider.System.GetTimestamp();
 
         await outboxes.EnqueueAsync("gw-renewing", oldReference, heard, Batch("s1", 1)).WaitAsync(Wait);
-        await outboxes.EnqueueAsync("gw-renewing", renewedReference, heard.AddSeconds(1), Batch("s2", 1)).WaitAsync(Wait);
+        await outboxes.EnqueueAsync("gw-renewing", renewedReference, heard + 1, Batch("s2", 1)).WaitAsync(Wait);
         // A session not renewed yet still holds the old reference.
         await outboxes.EnqueueAsync("gw-renewing", oldReference, heard, Batch("s1", 2)).WaitAsync(Wait);
 
@@ -121,7 +121,7 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         Assert.Equal(["gw-renewing"], outboxes.GatewayIds);
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task EnqueueAsync_OutboxUnusedLongerThanObserverExpiry_IsDroppedButOneInFlightIsKept()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -129,7 +129,7 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         var outboxes = new GatewayOutboxes(Options.Create(options), time, Logger());
         var (idle, idleReference) = NewGateway();
         var (busy, busyReference) = NewGateway();
-        var heard = DateTime.UtcNow;
+        var heard = TimeProvider.System.GetTimestamp();
 
         await outboxes.EnqueueAsync("gw-idle", idleReference, heard, Batch("a", 1)).WaitAsync(Wait);
         busy.Hold();
@@ -149,7 +149,7 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         Assert.Equal([1L, 1, 2], idle.Calls.Select(c => c.Single().Deliveries.Single().Seq));
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Short)]
     public async Task EnqueueAsync_FromAGrain_ResumesOnTheGrainsOwnScheduler()
     {
         var gateway = new GatedObserver();
@@ -168,7 +168,7 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
 
     private static Task Enqueue(GatewayOutbox outbox, ISessionObserver reference, SessionBatch batch)
     {
-        Assert.True(outbox.TryEnqueue(reference, DateTime.UtcNow, batch, out var delivered));
+        Assert.True(outbox.TryEnqueue(reference, TimeProvider.System.GetTimestamp(), batch, out var delivered));
         return delivered;
     }
 

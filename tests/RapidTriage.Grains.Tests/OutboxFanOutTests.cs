@@ -1,5 +1,6 @@
 using RapidTriage.Contracts;
-using static RapidTriage.Grains.Tests.RosterTests;
+using RapidTriage.Testing;
+using static RapidTriage.Grains.Tests.TestWire;
 
 namespace RapidTriage.Grains.Tests;
 
@@ -10,10 +11,9 @@ namespace RapidTriage.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class OutboxFanOutTests(ClusterFixture fixture)
 {
-    private const int Timeout = 60_000;
     private const int SessionCount = 30;
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task Publish_ManySessionsWhileAGatewayCallIsHeld_ShareAtMostTwoCallsPerSiloAndKeepEachSessionsOrder()
     {
         var gatewayId = "gw-many-" + Guid.NewGuid().ToString("N")[..8];
@@ -56,7 +56,7 @@ public sealed class OutboxFanOutTests(ClusterFixture fixture)
         Assert.True(gateway.Calls.Count < SessionCount * 20, $"{gateway.Calls.Count} calls for {SessionCount * 20} events");
     }
 
-    [Fact(Timeout = Timeout)]
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task Publish_GatewayCallFails_SessionClosesItsReceiversWith4108()
     {
         var gatewayId = "gw-failing-" + Guid.NewGuid().ToString("N")[..8];

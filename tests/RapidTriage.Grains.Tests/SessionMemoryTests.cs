@@ -110,6 +110,6 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
     /// <summary>A gateway that takes every batch and keeps nothing, so the test's own memory does not grow with the sessions.</summary>
     private sealed class DiscardingObserver : ISessionObserver
     {
-        public Task Deliver(string sessionId, System.Collections.Immutable.ImmutableArray<Delivery> batch) => Task.CompletedTask;
+        public Task DeliverMany(System.Collections.Immutable.ImmutableArray<SessionBatch> batches) => Task.CompletedTask;
     }
 }

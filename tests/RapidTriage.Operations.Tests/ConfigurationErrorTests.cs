@@ -23,6 +23,9 @@ public sealed class ConfigurationErrorTests
         { "silo", "--Relay:Storage:TableServiceUri=not/absolute", "Relay:Storage:TableServiceUri" },
         { "silo", "--Relay:Cluster:ClusterId=a/b", "Relay:Cluster:ClusterId" },
         { "silo", "--Relay:Cluster:ObserverExpiry=00:00:00", "Relay:Cluster:ObserverExpiry" },
+        { "silo", "--Relay:Cluster:OutboxMaxBatchBytes=0", "Relay:Cluster:OutboxMaxBatchBytes" },
+        { "silo", "--Relay:History:FlushBudget=0", "Relay:History:FlushBudget" },
+        { "gateway", "--Relay:History:MaxFlushInterval=00:00:00.500", "Relay:History:MaxFlushInterval" },
         { "silo", "--Relay:Silo:Membership:ProbeTimeout=00:00:00", "Relay:Silo:Membership:ProbeTimeout" },
     };
 
