@@ -25,7 +25,7 @@ public sealed class ConfigurationErrorTests
         { "silo", "--Relay:Cluster:ObserverExpiry=00:00:00", "Relay:Cluster:ObserverExpiry" },
         { "silo", "--Relay:Cluster:OutboxMaxBatchBytes=0", "Relay:Cluster:OutboxMaxBatchBytes" },
         { "silo", "--Relay:History:FlushBudget=0", "Relay:History:FlushBudget" },
-        { "gateway", "--Relay:History:MaxFlushInterval=00:00:00.500", "Relay:History:MaxFlushInterval" },
+        { "silo", "--Relay:History:MaxFlushInterval=00:00:00.500", "Relay:History:MaxFlushInterval" },
         { "silo", "--Relay:Silo:Membership:ProbeTimeout=00:00:00", "Relay:Silo:Membership:ProbeTimeout" },
     };
 
