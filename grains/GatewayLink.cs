@@ -5,7 +5,7 @@ namespace RapidTriage.Grains;
 
 /// <summary>
 /// One gateway's subscription to a session: its observer, the members it holds, and the frames waiting
-/// for it. At most one <c>Deliver</c> call is in flight per link, so frames arrive in order.
+/// for it. At most one batch per link is with the silo's outbox for that gateway at a time, so frames arrive in order.
 /// </summary>
 internal sealed class GatewayLink(string gatewayId, ISessionObserver observer)
 {

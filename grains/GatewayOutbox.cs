@@ -13,12 +13,10 @@ namespace RapidTriage.Grains;
 /// arrive in the order it enqueued them. Not a grain: sessions enqueue from their turns, and the calls run on
 /// the thread pool, outside any grain.
 /// </summary>
-internal sealed partial class GatewayOutbox(string gatewayId, long maxBatchBytes, TimeProvider time, ILogger<GatewayOutbox> logger)
+internal sealed partial class GatewayOutbox(string gatewayId, ISessionObserver observer, long maxBatchBytes, TimeProvider time, ILogger<GatewayOutbox> logger)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Entry> _queue = new();
-    private ISessionObserver? _observer;
-    private long _observerHeardAt;
     private bool _sending;
     private bool _closed;
     private long _lastActive = time.GetTimestamp();
@@ -27,14 +25,11 @@ internal sealed partial class GatewayOutbox(string gatewayId, long maxBatchBytes
 
     /// <summary>
     /// Queues <paramref name="batch"/>. <paramref name="delivered"/> completes once the call that carries it
-    /// returned, or faults with that call's exception. The gateway is called through the reference heard most
-    /// recently (<paramref name="heardAt"/>, from any session): a gateway that renews with a new reference gets
-    /// everything through it, even batches of sessions that still hold the old one. False when the outbox was
-    /// closed as idle: the caller takes a new one.
+    /// returned, or faults with that call's exception. False when the outbox was closed as idle: the caller takes
+    /// a new one.
     /// </summary>
-    public bool TryEnqueue(ISessionObserver observer, long heardAt, SessionBatch batch, [NotNullWhen(true)] out Task? delivered)
+    public bool TryEnqueue(SessionBatch batch, [NotNullWhen(true)] out Task? delivered)
     {
-        ArgumentNullException.ThrowIfNull(observer);
         ArgumentNullException.ThrowIfNull(batch);
         var entry = new Entry(batch, SizeOf(batch));
         bool start;
@@ -44,12 +39,6 @@ internal sealed partial class GatewayOutbox(string gatewayId, long maxBatchBytes
             {
                 delivered = null;
                 return false;
-            }
-
-            if (_observer is null || heardAt > _observerHeardAt)
-            {
-                _observer = observer;
-                _observerHeardAt = heardAt;
             }
 
             _queue.Enqueue(entry);
@@ -127,7 +116,6 @@ internal sealed partial class GatewayOutbox(string gatewayId, long maxBatchBytes
     {
         while (true)
         {
-            ISessionObserver observer;
             List<Entry> call;
             lock (_gate)
             {
@@ -139,7 +127,6 @@ internal sealed partial class GatewayOutbox(string gatewayId, long maxBatchBytes
                 }
 
                 call = TakeCall();
-                observer = _observer!;
             }
 
             var batches = ImmutableArray.CreateBuilder<SessionBatch>(call.Count);

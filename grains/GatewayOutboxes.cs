@@ -6,7 +6,8 @@ using RapidTriage.Contracts;
 namespace RapidTriage.Grains;
 
 /// <summary>
-/// This silo's <see cref="GatewayOutbox"/>es, one per gateway id (a silo singleton). Session grains hand it their
+/// This silo's <see cref="GatewayOutbox"/>es, one per gateway observer (a silo singleton; a gateway process has one
+/// observer, so in practice one per gateway). Session grains hand it their
 /// batches instead of calling the gateway themselves. Outboxes are made on first use and dropped when idle:
 /// nothing queued or in flight and unused for <see cref="ClusterOptions.ObserverExpiry"/> (by then every session
 /// has expired a gateway that stopped renewing), or at once when the silo knows the gateway is gone
@@ -15,8 +16,8 @@ namespace RapidTriage.Grains;
 /// </summary>
 internal sealed class GatewayOutboxes
 {
-    private readonly ConcurrentDictionary<string, GatewayOutbox> _outboxes = new(StringComparer.Ordinal);
-    private readonly Func<string, GatewayOutbox> _create;
+    private readonly ConcurrentDictionary<GrainId, GatewayOutbox> _outboxes = new();
+    private readonly Func<GrainId, (string GatewayId, ISessionObserver Observer), GatewayOutbox> _create;
     private readonly TimeProvider _time;
     private readonly GatewayPresence? _presence;
     private readonly TimeSpan _idleAfter;
@@ -30,31 +31,31 @@ internal sealed class GatewayOutboxes
         _presence = presence;
         _idleAfter = cluster.ObserverExpiry;
         _lastSweep = time.GetTimestamp();
-        _create = id => new GatewayOutbox(id, cluster.OutboxMaxBatchBytes, time, logger);
+        _create = (_, gateway) => new GatewayOutbox(gateway.GatewayId, gateway.Observer, cluster.OutboxMaxBatchBytes, time, logger);
     }
 
     /// <summary>The gateways an outbox is held for.</summary>
-    public IReadOnlyList<string> GatewayIds => [.. _outboxes.Keys];
+    public IReadOnlyList<string> GatewayIds => [.. _outboxes.Values.Select(o => o.GatewayId).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
     /// Queues a session's batch for a gateway; completes when the call that carried it returned, faults when that
-    /// call failed. <paramref name="observer"/> is the reference the session last heard from the gateway, at
-    /// <paramref name="heardAt"/> (a <see cref="TimeProvider"/> timestamp); the outbox calls the newest one any session heard.
+    /// call failed. Batches for the same <paramref name="observer"/> share calls.
     /// </summary>
-    public Task EnqueueAsync(string gatewayId, ISessionObserver observer, long heardAt, SessionBatch batch)
+    public Task EnqueueAsync(string gatewayId, ISessionObserver observer, SessionBatch batch)
     {
         ArgumentException.ThrowIfNullOrEmpty(gatewayId);
         RemoveIdleWhenDue();
         while (true)
         {
-            var outbox = _outboxes.GetOrAdd(gatewayId, _create);
-            if (outbox.TryEnqueue(observer, heardAt, batch, out var delivered))
+            var key = observer.GetGrainId();
+            var outbox = _outboxes.GetOrAdd(key, _create, (gatewayId, observer));
+            if (outbox.TryEnqueue(batch, out var delivered))
             {
                 return delivered;
             }
 
             // Closed as idle between the lookup and the enqueue.
-            _outboxes.TryRemove(new KeyValuePair<string, GatewayOutbox>(gatewayId, outbox));
+            _outboxes.TryRemove(new KeyValuePair<GrainId, GatewayOutbox>(key, outbox));
         }
     }
 
@@ -67,12 +68,12 @@ internal sealed class GatewayOutboxes
             return;
         }
 
-        foreach (var (gatewayId, outbox) in _outboxes)
+        foreach (var (key, outbox) in _outboxes)
         {
-            var idleFor = _presence?.IsGone(gatewayId) == true ? TimeSpan.Zero : _idleAfter;
+            var idleFor = _presence?.IsGone(outbox.GatewayId) == true ? TimeSpan.Zero : _idleAfter;
             if (outbox.TryClose(idleFor))
             {
-                _outboxes.TryRemove(new KeyValuePair<string, GatewayOutbox>(gatewayId, outbox));
+                _outboxes.TryRemove(new KeyValuePair<GrainId, GatewayOutbox>(key, outbox));
             }
         }
     }

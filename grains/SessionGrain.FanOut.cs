@@ -62,7 +62,7 @@ internal sealed partial class SessionGrain
                 try
                 {
                     var started = Stopwatch.GetTimestamp();
-                    await outboxes.EnqueueAsync(link.GatewayId, link.Observer, link.LastRenewed, new SessionBatch(SessionId, [.. batch]));
+                    await outboxes.EnqueueAsync(link.GatewayId, link.Observer, new SessionBatch(SessionId, [.. batch]));
                     metrics.FannedOut(started);
                 }
                 catch (Exception ex)

@@ -11,8 +11,8 @@ namespace RapidTriage.Grains;
 /// One session. The grain only answers calls; the work is done by its parts, one job each: the members and their
 /// gateways (<see cref="SessionRoster"/>), commands and responses (<see cref="CommandRouter"/>), and history with
 /// everything persisted (<see cref="HistoryStore"/>); frames reach gateways through the fan-out in
-/// <c>SessionGrain.FanOut.cs</c>. While it has members it stays active (idle collection is for empty sessions);
-/// it holds a timer only while history waits to be written or a command waits for its response.
+/// <c>SessionGrain.FanOut.cs</c>. While it has members their gateways' renewals (at least once per
+/// <c>Relay:Cluster:RenewInterval</c>) keep it active, far within <c>Relay:SessionIdleTimeout</c>; it holds a timer only while history waits to be written or a command waits for its response.
 /// </summary>
 internal sealed partial class SessionGrain(
     IOptions<SessionOptions> options,
@@ -37,7 +37,7 @@ internal sealed partial class SessionGrain(
         _history = new HistoryStore(storage, this.GetGrainId(), SessionId, _options, budget, metrics, time,
             new SessionAlarm(this, OnFlushDueAsync), logger);
         _roster = new SessionRoster(SessionId, _options, ServiceProvider.GetService<GatewayPresence>(), time, Send,
-            id => _router.Forget(id), KeepActive, logger);
+            id => _router.Forget(id), logger);
         _router = new CommandRouter(SessionId, _options, _roster, _history, metrics, time,
             new SessionAlarm(this, OnCommandDeadlineAsync), Send);
         await _history.LoadAsync();
@@ -176,7 +176,4 @@ internal sealed partial class SessionGrain(
         _router.TimeOut();
         return Task.CompletedTask;
     }
-
-    /// <summary>A session with members is never collected idle under its connections; an empty one may be.</summary>
-    private void KeepActive(bool occupied) => DelayDeactivation(occupied ? TimeSpan.MaxValue : TimeSpan.Zero);
 }

@@ -10,8 +10,8 @@ namespace RapidTriage.Grains;
 /// A gateway is lost when the silo's <see cref="GatewayPresence"/> says it is gone (it knows which gateways this
 /// session is linked to), or, as a fallback checked whenever the session runs anyway, when it has not renewed for
 /// <see cref="ClusterOptions.ObserverExpiry"/>.
-/// It tells the grain through <c>send</c> (queue a frame for a gateway), <c>memberLeft</c> (commands that member
-/// asked wait for nobody now) and <c>occupiedChanged</c> (the roster went from empty to not, true, or back, false).
+/// It tells the grain through <c>send</c> (queue a frame for a gateway) and <c>memberLeft</c> (commands that member
+/// asked wait for nobody now).
 /// </summary>
 internal sealed partial class SessionRoster(
     string sessionId,
@@ -20,7 +20,6 @@ internal sealed partial class SessionRoster(
     TimeProvider time,
     Action<GatewayLink, Delivery> send,
     Action<string> memberLeft,
-    Action<bool> occupiedChanged,
     ILogger logger)
 {
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
@@ -223,11 +222,6 @@ internal sealed partial class SessionRoster(
 
         _members.Add(info.ConnectionId, new Member(info, link));
         link.AddMember(info.ConnectionId);
-        if (_members.Count == 1)
-        {
-            occupiedChanged(true);
-        }
-
         return true;
     }
 
@@ -237,10 +231,6 @@ internal sealed partial class SessionRoster(
         member.Gateway.RemoveMember(member.Id);
         memberLeft(member.Id);
         Announce(MessageTypes.MemberLeft, member);
-        if (_members.Count == 0)
-        {
-            occupiedChanged(false);
-        }
     }
 
     private void Announce(string type, Member member)

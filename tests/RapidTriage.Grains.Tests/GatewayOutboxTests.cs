@@ -24,16 +24,16 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
     public async Task TryEnqueue_ManySessionsWhileACallIsInFlight_NextCallCarriesAllInEachSessionsOrder()
     {
         var (gateway, reference) = NewGateway();
-        var outbox = NewOutbox(maxBatchBytes: 1 << 20);
+        var outbox = NewOutbox(reference, maxBatchBytes: 1 << 20);
         gateway.Hold();
-        var first = Enqueue(outbox, reference, Batch("first", 1));
+        var first = Enqueue(outbox, Batch("first", 1));
         Assert.True(await gateway.WaitForCallsAsync(1));
 
         var sessions = Enumerable.Range(0, 50).Select(i => $"s{i:00}").ToList();
         var queued = new List<Task>();
         for (var seq = 1; seq <= 3; seq++)
         {
-            queued.AddRange(sessions.Select(s => Enqueue(outbox, reference, Batch(s, seq))));
+            queued.AddRange(sessions.Select(s => Enqueue(outbox, Batch(s, seq))));
         }
 
         await Task.Delay(200);
@@ -59,11 +59,11 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
     {
         var (gateway, reference) = NewGateway();
         // Each batch below counts 16 bytes: two go in one call.
-        var outbox = NewOutbox(maxBatchBytes: 32);
+        var outbox = NewOutbox(reference, maxBatchBytes: 32);
         gateway.Hold();
-        var first = Enqueue(outbox, reference, Batch("held", 1));
+        var first = Enqueue(outbox, Batch("held", 1));
         Assert.True(await gateway.WaitForCallsAsync(1));
-        var queued = Enumerable.Range(0, 4).Select(i => Enqueue(outbox, reference, Batch($"x{i}", 1))).ToList();
+        var queued = Enumerable.Range(0, 4).Select(i => Enqueue(outbox, Batch($"x{i}", 1))).ToList();
         gateway.FailWhen(call => call.Any(b => b.SessionId == "x0"));
 
         gateway.Release();
@@ -78,7 +78,7 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
 
         // The outbox goes on after a failed call.
         gateway.FailWhen(_ => false);
-        await Enqueue(outbox, reference, Batch("x0", 2)).WaitAsync(Wait);
+        await Enqueue(outbox, Batch("x0", 2)).WaitAsync(Wait);
         Assert.Equal(4, gateway.Calls.Count);
     }
 
@@ -86,13 +86,13 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
     public async Task TryEnqueue_MoreThanMaxBatchBytesQueued_SplitsIntoCallsInOrderAndSendsALargeBatchAlone()
     {
         var (gateway, reference) = NewGateway();
-        var outbox = NewOutbox(maxBatchBytes: 32);
+        var outbox = NewOutbox(reference, maxBatchBytes: 32);
         gateway.Hold();
-        var first = Enqueue(outbox, reference, Batch("held", 1));
+        var first = Enqueue(outbox, Batch("held", 1));
         Assert.True(await gateway.WaitForCallsAsync(1));
-        var queued = Enumerable.Range(0, 5).Select(i => Enqueue(outbox, reference, Batch($"x{i}", 1))).ToList();
-        queued.Add(Enqueue(outbox, reference, Batch("xl", 1, payloadBytes: 100)));
-        queued.Add(Enqueue(outbox, reference, Batch("y0", 1)));
+        var queued = Enumerable.Range(0, 5).Select(i => Enqueue(outbox, Batch($"x{i}", 1))).ToList();
+        queued.Add(Enqueue(outbox, Batch("xl", 1, payloadBytes: 100)));
+        queued.Add(Enqueue(outbox, Batch("y0", 1)));
 
         gateway.Release();
 
@@ -103,22 +103,19 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
-    public async Task EnqueueAsync_GatewayRenewsWithNewReference_NewestHeardReferenceCarriesEverySession()
+    public async Task EnqueueAsync_TwoObserversUnderOneGatewayId_EachGetsOnlyItsOwnSessionsBatches()
     {
         var outboxes = new GatewayOutboxes(Options.Create(new SessionOptions()), TimeProvider.System, Logger());
-        var (old, oldReference) = NewGateway();
-        var (renewed, renewedReference) = NewGateway();
-        var heard = TimeProvider.System.GetTimestamp();
+        var (first, firstReference) = NewGateway();
+        var (second, secondReference) = NewGateway();
 
-        await outboxes.EnqueueAsync("gw-renewing", oldReference, heard, Batch("s1", 1)).WaitAsync(Wait);
-        await outboxes.EnqueueAsync("gw-renewing", renewedReference, heard + 1, Batch("s2", 1)).WaitAsync(Wait);
-        // A session not renewed yet still holds the old reference.
-        await outboxes.EnqueueAsync("gw-renewing", oldReference, heard, Batch("s1", 2)).WaitAsync(Wait);
+        await outboxes.EnqueueAsync("gw-shared", firstReference, Batch("s1", 1)).WaitAsync(Wait);
+        await outboxes.EnqueueAsync("gw-shared", secondReference, Batch("s2", 1)).WaitAsync(Wait);
+        await outboxes.EnqueueAsync("gw-shared", firstReference, Batch("s1", 2)).WaitAsync(Wait);
 
-        Assert.Equal([["s1"]], old.Calls.Select(SessionIds));
-        Assert.Equal([["s2"], ["s1"]], renewed.Calls.Select(SessionIds));
-        Assert.Equal(2, renewed.Calls[1].Single().Deliveries.Single().Seq);
-        Assert.Equal(["gw-renewing"], outboxes.GatewayIds);
+        Assert.Equal([["s1"], ["s1"]], first.Calls.Select(SessionIds));
+        Assert.Equal([["s2"]], second.Calls.Select(SessionIds));
+        Assert.Equal(["gw-shared"], outboxes.GatewayIds);
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
@@ -129,21 +126,20 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         var outboxes = new GatewayOutboxes(Options.Create(options), time, Logger());
         var (idle, idleReference) = NewGateway();
         var (busy, busyReference) = NewGateway();
-        var heard = TimeProvider.System.GetTimestamp();
 
-        await outboxes.EnqueueAsync("gw-idle", idleReference, heard, Batch("a", 1)).WaitAsync(Wait);
+        await outboxes.EnqueueAsync("gw-idle", idleReference, Batch("a", 1)).WaitAsync(Wait);
         busy.Hold();
-        var held = outboxes.EnqueueAsync("gw-busy", busyReference, heard, Batch("b", 1));
+        var held = outboxes.EnqueueAsync("gw-busy", busyReference, Batch("b", 1));
         Assert.True(await busy.WaitForCallsAsync(1));
         time.Advance(TimeSpan.FromSeconds(11));
-        await outboxes.EnqueueAsync("gw-other", idleReference, heard, Batch("c", 1)).WaitAsync(Wait);
+        await outboxes.EnqueueAsync("gw-other", idleReference, Batch("c", 1)).WaitAsync(Wait);
 
         Assert.Equal(["gw-busy", "gw-other"], outboxes.GatewayIds.Order());
 
         busy.Release();
         await held.WaitAsync(Wait);
         time.Advance(TimeSpan.FromSeconds(11));
-        await outboxes.EnqueueAsync("gw-idle", idleReference, heard, Batch("a", 2)).WaitAsync(Wait);
+        await outboxes.EnqueueAsync("gw-idle", idleReference, Batch("a", 2)).WaitAsync(Wait);
 
         Assert.Equal(["gw-idle"], outboxes.GatewayIds);
         Assert.Equal([1L, 1, 2], idle.Calls.Select(c => c.Single().Deliveries.Single().Seq));
@@ -166,9 +162,9 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
         Assert.True(await resumed.WaitAsync(Wait));
     }
 
-    private static Task Enqueue(GatewayOutbox outbox, ISessionObserver reference, SessionBatch batch)
+    private static Task Enqueue(GatewayOutbox outbox, SessionBatch batch)
     {
-        Assert.True(outbox.TryEnqueue(reference, TimeProvider.System.GetTimestamp(), batch, out var delivered));
+        Assert.True(outbox.TryEnqueue(batch, out var delivered));
         return delivered;
     }
 
@@ -178,8 +174,8 @@ public sealed class GatewayOutboxTests(ClusterFixture fixture)
 
     private static string[] SessionIds(ImmutableArray<SessionBatch> call) => [.. call.Select(b => b.SessionId)];
 
-    private GatewayOutbox NewOutbox(long maxBatchBytes) =>
-        new("gw-" + Guid.NewGuid().ToString("N")[..8], maxBatchBytes, TimeProvider.System, Logger());
+    private GatewayOutbox NewOutbox(ISessionObserver reference, long maxBatchBytes) =>
+        new("gw-" + Guid.NewGuid().ToString("N")[..8], reference, maxBatchBytes, TimeProvider.System, Logger());
 
     private ILogger<GatewayOutbox> Logger() => Silo.GetRequiredService<ILogger<GatewayOutbox>>();
 

@@ -15,7 +15,7 @@ internal sealed class OutboxProbeGrain(GatewayOutboxes outboxes) : Grain, IOutbo
     {
         var scheduler = TaskScheduler.Current;
         var batch = new SessionBatch(this.GetPrimaryKeyString(), [new Delivery(DeliveryKind.Event, 1, [1], ["probe"])]);
-        await outboxes.EnqueueAsync(gatewayId, observer, TimeProvider.System.GetTimestamp(), batch);
+        await outboxes.EnqueueAsync(gatewayId, observer, batch);
         return scheduler != TaskScheduler.Default && ReferenceEquals(TaskScheduler.Current, scheduler);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,15 +23,28 @@ public sealed class SessionCostTests(ScaleFixture fixture)
         var session = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
         var id = session.GetGrainId();
         var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
-        await session.Join(Member("ext", ConnectionRole.Extension, "gw-idle"), observer);
-        await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-idle"), observer);
+        var members = new[] { Member("ext", ConnectionRole.Extension, "gw-idle"), Member("mcp", ConnectionRole.Mcp, "gw-idle") };
+        var epoch = "";
+        foreach (var member in members)
+        {
+            epoch = (await session.Join(member, observer)).Epoch;
+        }
+
         await session.Publish(Envelope("ext", "console-log", "e1", """{"type":"console-log","id":"e1"}"""));
         await WaitUntilAsync(() => fixture.Storage.WritesOf(id).Any(w => w.Name.StartsWith(HistoryLog.StateNamePrefix, StringComparison.Ordinal)));
 
-        // Thirty of the shortest flush intervals, three of the longest.
-        await Task.Delay(ScaleFixture.MaxFlushInterval * 3);
+        // Thirty of the shortest flush intervals, three of the longest, with the gateway's renewals keeping the
+        // session active as they do in production (there once a minute, well within the 15-minute idle timeout).
+        var subscriptions = members.Select(m => new Subscription(m, epoch, 1)).ToImmutableArray();
+        var until = DateTime.UtcNow + (ScaleFixture.MaxFlushInterval * 3);
+        while (DateTime.UtcNow < until)
+        {
+            await session.Renew("gw-idle", observer, subscriptions);
+            await Task.Delay(ScaleFixture.IdleTimeout / 4); // the renewal cadence under test
+        }
 
-        // Activation marked the session open (no snapshot), the event went out in one segment, and then nothing.
+        // Activation marked the session open (no snapshot), the event went out in one segment, and then nothing:
+        // renewals write nothing either.
         Assert.Equal([HistoryStore.MarkName, HistoryLog.StateNamePrefix + "0"], fixture.Storage.WritesOf(id).Select(w => w.Name));
         Assert.Equal(2, (await session.GetRoster()).Length);
     }
@@ -108,29 +122,33 @@ public sealed class SessionCostTests(ScaleFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
-    public async Task SessionWithMembers_NotCollectedIdle_AndCollectedOnceItEmpties()
+    public async Task SessionWithMembers_KeptActiveByRenewals_AndCollectedOnceNobodyCalls()
     {
         var observer = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
-        var occupied = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        var emptied = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
-        await occupied.Join(Member("ext", ConnectionRole.Extension, "gw-keep"), observer);
-        await occupied.Join(Member("mcp", ConnectionRole.Mcp, "gw-keep"), observer);
-        await emptied.Join(Member("once", ConnectionRole.Mcp, "gw-keep"), observer);
-        await emptied.Leave("once");
+        var renewed = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var silent = fixture.Grains.GetGrain<ISessionGrain>(ClusterFixture.NewSession());
+        var members = new[] { Member("ext", ConnectionRole.Extension, "gw-keep"), Member("mcp", ConnectionRole.Mcp, "gw-keep") };
+        var epoch = "";
+        foreach (var member in members)
+        {
+            epoch = (await renewed.Join(member, observer)).Epoch;
+            await silent.Join(member, observer);
+        }
 
-        await Task.Delay(ScaleFixture.IdleTimeout * 3);
+        // The gateway's renewal sweep, much faster than the idle timeout here as it is in production (60 s against 15 min).
+        var subscriptions = members.Select(m => new Subscription(m, epoch, 0)).ToImmutableArray();
+        var until = DateTime.UtcNow + (ScaleFixture.IdleTimeout * 3);
+        while (DateTime.UtcNow < until)
+        {
+            await renewed.Renew("gw-keep", observer, subscriptions);
+            await Task.Delay(ScaleFixture.IdleTimeout / 4); // the renewal cadence under test
+        }
 
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
         var active = (await management.GetDetailedGrainStatistics()).Select(s => s.GrainId).ToHashSet();
-        Assert.Contains(occupied.GetGrainId(), active);
-        Assert.DoesNotContain(emptied.GetGrainId(), active);
-
-        // Its last members leave: it is collected like any idle session.
-        await occupied.Leave("ext");
-        await occupied.Leave("mcp");
-        await Task.Delay(ScaleFixture.IdleTimeout * 3);
-        active = (await management.GetDetailedGrainStatistics()).Select(s => s.GrainId).ToHashSet();
-        Assert.DoesNotContain(occupied.GetGrainId(), active);
+        Assert.Contains(renewed.GetGrainId(), active);
+        Assert.DoesNotContain(silent.GetGrainId(), active);
+        Assert.Equal(["ext", "mcp"], (await renewed.GetRoster()).Select(m => m.ConnectionId).Order());
     }
 
     [Fact(Timeout = TestTimeouts.Long)]

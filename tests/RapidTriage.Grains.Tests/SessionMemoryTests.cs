@@ -8,7 +8,7 @@ namespace RapidTriage.Grains.Tests;
 /// What an idle session costs in silo memory: many sessions, each with two members and a little history, are
 /// activated and left idle; the managed heap grows by their activations plus what storage and caches hold for them.
 /// Then their members leave and they are collected, and they are activated again with their members: that second
-/// growth is the activations alone. Both, per session, are printed; a session with members is never collected. Run
+/// growth is the activations alone. Both, per session, are printed; sessions are renewed as their gateway would renew them. Run
 /// it alone (<c>--filter FullyQualifiedName~SessionMemoryTests</c>) for numbers worth comparing: other tests' garbage
 /// in the same process blurs them.
 /// </summary>
@@ -16,6 +16,9 @@ namespace RapidTriage.Grains.Tests;
 public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper output)
 {
     private const int Sessions = 2000;
+
+    /// <summary>Each session's epoch, as its gateway knows it from the joins' acks.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Epochs = new(StringComparer.Ordinal);
 
     [Fact(Timeout = 180_000)]
     public async Task IdleSessions_TwoMembersAndALittleHistory_AllStayActiveUntilTheirMembersLeave()
@@ -31,7 +34,7 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
             await Task.WhenAll(chunk.Select(async session =>
             {
                 await session.Join(Member("ext", ConnectionRole.Extension, "gw-mem"), observer);
-                await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer);
+                Epochs[session.GetPrimaryKeyString()] = (await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer)).Epoch;
                 for (var i = 0; i < 3; i++)
                 {
                     await session.Publish(Envelope("ext", "console-log", $"e{i}", $$$"""{"type":"console-log","id":"e{{{i}}}","data":{"message":"hello {{{i}}}"}}"""));
@@ -39,8 +42,8 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
             }));
         }
 
-        // Past every flush and the idle timeout: what stays is what an idle session holds.
-        await Task.Delay(ScaleFixture.MaxFlushInterval * 2 + ScaleFixture.IdleTimeout);
+        // Past every flush and the idle timeout, renewed as their gateway would: what stays is what an idle session holds.
+        await RenewForAsync(sessions, observer, ScaleFixture.MaxFlushInterval * 2 + ScaleFixture.IdleTimeout);
         var active = await ActiveAsync(management, sessions);
         var withSessions = Heap();
 
@@ -68,7 +71,7 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
         // The same sessions again, read back from storage with their members: storage, directory caches and the
         // test's own references are as they were, so the heap grows by the activations alone.
         await JoinAllAsync(sessions, observer);
-        await Task.Delay(ScaleFixture.IdleTimeout * 2);
+        await RenewForAsync(sessions, observer, ScaleFixture.IdleTimeout * 2);
         var activeAgain = await ActiveAsync(management, sessions);
         var reactivated = Heap();
 
@@ -88,8 +91,28 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
             await Task.WhenAll(chunk.Select(async session =>
             {
                 await session.Join(Member("ext", ConnectionRole.Extension, "gw-mem"), observer);
-                await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer);
+                Epochs[session.GetPrimaryKeyString()] = (await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer)).Epoch;
             }));
+        }
+    }
+
+    /// <summary>Renews every session's two members, as their gateway's sweep would, until <paramref name="duration"/> has passed.</summary>
+    private static async Task RenewForAsync(ISessionGrain[] sessions, ISessionObserver observer, TimeSpan duration)
+    {
+        var until = DateTime.UtcNow + duration;
+        while (DateTime.UtcNow < until)
+        {
+            foreach (var chunk in sessions.Chunk(200))
+            {
+                await Task.WhenAll(chunk.Select(async session =>
+                {
+                    var epoch = Epochs[session.GetPrimaryKeyString()];
+                    await session.Renew("gw-mem", observer,
+                        [new Subscription(Member("ext", ConnectionRole.Extension, "gw-mem"), epoch, 0), new Subscription(Member("mcp", ConnectionRole.Mcp, "gw-mem"), epoch, 0)]);
+                }));
+            }
+
+            await Task.Delay(ScaleFixture.IdleTimeout / 4); // the renewal cadence under test
         }
     }
 

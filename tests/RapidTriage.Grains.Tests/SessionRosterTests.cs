@@ -10,12 +10,11 @@ public sealed class SessionRosterTests
 {
     private readonly FakeTimeProvider _time = new();
     private readonly List<Delivery> _sent = [];
-    private readonly List<bool> _occupied = [];
     private readonly List<string> _left = [];
     private readonly SessionRoster _roster;
 
     public SessionRosterTests() =>
-        _roster = new SessionRoster("s", new SessionOptions(), null, _time, (_, d) => _sent.Add(d), _left.Add, _occupied.Add, NullLogger.Instance);
+        _roster = new SessionRoster("s", new SessionOptions(), null, _time, (_, d) => _sent.Add(d), _left.Add, NullLogger.Instance);
 
     [Fact]
     public void ExpireSilent_GatewayRenewedWithinObserverExpiry_KeepsItsMembers_PastIt_TheyLeave()
@@ -39,7 +38,6 @@ public sealed class SessionRosterTests
         _time.Advance(expiry);
         _roster.ExpireSilent();
         Assert.Equal(0, _roster.Count);
-        Assert.Equal([true, false], _occupied);
     }
 
     [Fact]
@@ -53,13 +51,12 @@ public sealed class SessionRosterTests
 
         Assert.Equal(["a"], _roster.Members.Select(m => m.Id));
         Assert.Equal(["b", "c"], _left.Order());
-        Assert.Equal([true], _occupied);
     }
 
     [Fact]
     public void Join_RosterFull_RefusedAndNotAnnounced()
     {
-        var roster = new SessionRoster("s", new SessionOptions { MaxRosterSize = 1 }, null, _time, (_, d) => _sent.Add(d), _left.Add, _occupied.Add, NullLogger.Instance);
+        var roster = new SessionRoster("s", new SessionOptions { MaxRosterSize = 1 }, null, _time, (_, d) => _sent.Add(d), _left.Add, NullLogger.Instance);
         Assert.True(roster.Join(Member("a", ConnectionRole.Extension, "gw-1"), new RecordingObserver()));
 
         Assert.False(roster.Join(Member("b", ConnectionRole.Mcp, "gw-1"), new RecordingObserver()));
