@@ -23,7 +23,7 @@ internal static class OperationsServices
         builder.Services.AddHealthChecks()
             .AddCheck<DrainReadyCheck>("drain", tags: [HealthAndMetrics.ReadyTag])
             .AddCheck<ClusterReadyCheck>("cluster", tags: [HealthAndMetrics.ReadyTag]);
-        builder.Services.AddRelayMetrics(RelayMetrics.MeterName, SessionsMeter, HealthAndMetrics.OrleansMeter);
+        builder.Services.AddRelayMetrics(RelayMetrics.MeterName, SessionsMeter, StorageRequestCounter.MeterName, HealthAndMetrics.OrleansMeter);
 
         // These categories print request lines, query string included: a browser's ?access_token= would be logged.
         // The filters keep them quiet by default; the scrubbing factory makes sure whatever the configuration.
