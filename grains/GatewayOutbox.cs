@@ -13,7 +13,8 @@ namespace RapidTriage.Grains;
 /// arrive in the order it enqueued them. Not a grain: sessions enqueue from their turns, and the calls run on
 /// the thread pool, outside any grain.
 /// </summary>
-internal sealed partial class GatewayOutbox(string gatewayId, ISessionObserver observer, long maxBatchBytes, TimeProvider time, ILogger<GatewayOutbox> logger)
+internal sealed partial class GatewayOutbox(
+    string gatewayId, ISessionObserver observer, long maxBatchBytes, TimeSpan callTimeout, TimeProvider time, ILogger<GatewayOutbox> logger)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Entry> _queue = new();
@@ -137,8 +138,12 @@ internal sealed partial class GatewayOutbox(string gatewayId, ISessionObserver o
 
             try
             {
-                // Resumes on the thread pool whichever thread completed the call.
-                await observer.DeliverMany(batches.MoveToImmutable()).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                // Resumes on the thread pool whichever thread completed the call. A call that does not come back in
+                // time (a message routed through a silo that just died waits for Orleans' 30 s response timeout) fails
+                // its batches, whose sessions close their receivers with 4108, and the next call goes out: one lost
+                // message must not hold up every session's frames for this gateway.
+                await observer.DeliverMany(batches.MoveToImmutable()).WaitAsync(callTimeout, time)
+                    .ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                 foreach (var entry in call)
                 {
                     entry.Delivered.TrySetResult();

@@ -31,7 +31,7 @@ internal sealed class GatewayOutboxes
         _presence = presence;
         _idleAfter = cluster.ObserverExpiry;
         _lastSweep = time.GetTimestamp();
-        _create = (_, gateway) => new GatewayOutbox(gateway.GatewayId, gateway.Observer, cluster.OutboxMaxBatchBytes, time, logger);
+        _create = (_, gateway) => new GatewayOutbox(gateway.GatewayId, gateway.Observer, cluster.OutboxMaxBatchBytes, cluster.OutboxCallTimeout, time, logger);
     }
 
     /// <summary>The gateways an outbox is held for.</summary>

@@ -122,4 +122,11 @@ public sealed class ClusterOptions
     /// left goes in the next. A single session's batch larger than this goes alone. Must be positive.
     /// </summary>
     public long OutboxMaxBatchBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// <c>Relay:Cluster:OutboxCallTimeout</c>: a call carrying frames to a gateway that has not returned after this
+    /// long fails: its sessions close their receivers on that gateway with 4108 (they recover from history) and the
+    /// next call goes out. A healthy gateway answers in milliseconds; the call only enqueues.
+    /// </summary>
+    public TimeSpan OutboxCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

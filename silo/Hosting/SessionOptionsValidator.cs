@@ -35,6 +35,7 @@ internal sealed class SessionOptionsValidator : IValidateOptions<SessionOptions>
         cluster.Positive(nameof(options.Cluster.PresencePoll), options.Cluster.PresencePoll);
         cluster.AtLeast(nameof(options.Cluster.GatewayQueueBytes), options.Cluster.GatewayQueueBytes, 64 * 1024);
         cluster.AtLeast(nameof(options.Cluster.OutboxMaxBatchBytes), options.Cluster.OutboxMaxBatchBytes, 1);
+        cluster.Positive(nameof(options.Cluster.OutboxCallTimeout), options.Cluster.OutboxCallTimeout);
 
         var acks = problems.For("PublishAck");
         acks.AtLeast(nameof(options.PublishAck.RememberIds), options.PublishAck.RememberIds, 0);

@@ -77,7 +77,9 @@ public sealed class SessionRenewalTests
     public async Task NotMember_ThreeConnectionsPublishAtOnce_OneRenewalServesAll()
     {
         var renewals = new RenewCalls();
-        await using var server = await RelayServer.StartAsync(renewals.AddTo, "Relay:Cluster:RenewInterval=00:10:00");
+        // No sweep renewal within the test: only the NotMember answers renew. Expiry and idle timeout cover three intervals.
+        await using var server = await RelayServer.StartAsync(renewals.AddTo,
+            "Relay:Cluster:RenewInterval=00:10:00", "Relay:Cluster:ObserverExpiry=00:30:00", "Relay:SessionIdleTimeout=00:30:00");
         var session = RelayFixture.NewSession();
         await using var consumer = await server.ConnectInitializedAsync(Endpoints.Mcp, session, new { clientType = "consumer" });
         var producers = new List<TestClient>();

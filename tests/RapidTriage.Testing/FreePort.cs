@@ -6,11 +6,23 @@ namespace RapidTriage.Testing;
 /// <summary>Loopback TCP ports nobody is listening on, for gateways and embedded silos under test.</summary>
 public static class FreePort
 {
+    /// <summary>Every port <see cref="Next"/> has handed out in this process.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> Given = new();
+
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // The system may offer a port again as soon as its listener closes: a caller asking for two ports before it
+        // binds either (a silo port and a gateway port) must still get two different ones.
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (Given.TryAdd(port, 0))
+            {
+                return port;
+            }
+        }
     }
 
     /// <summary>
