@@ -28,6 +28,15 @@ internal static class CapacityWriter
     private const double BlobReadPer10K = 0.0044;
     private const double SecondsPerMonth = 30 * 24 * 3600;
 
+    // The relay's history flush defaults (Relay:History:FlushBudget, FlushInterval, MaxFlushInterval): a changed session
+    // writes once per clamp(changed sessions on its silo / budget, FlushInterval, MaxFlushInterval) seconds.
+    private const double FlushBudgetPerSilo = 100;
+    private const double FlushIntervalSeconds = 1;
+    private const double MaxFlushIntervalSeconds = 10;
+
+    // The silos the cluster measurement runs (deploy/local/start.sh).
+    private const int MeasuredSilos = 2;
+
     // Storage account scalability target used to flag the storage bottleneck (requests/s, standard account).
     private const double StorageAccountRequestsPerSecond = 20_000;
 
@@ -89,9 +98,11 @@ internal static class CapacityWriter
         Line(md, Inv($"- A session has {ConnectionsPerSession:0} connections (an extension and one MCP client), as in the idle scenario."));
         Line(md, "- CPU: idle cost of every session (silo) and connection (gateway) plus messages/s times CPU per message.");
         Line(md, "  Memory: sessions (silo) or connections (gateway) times memory per idle one. Replicas = the larger of the two, at least");
-        Line(md, Inv($"  {MinimumReplicas} of each (one may fail). Storage operations/s = sessions x idle operations per session + sessions with traffic x operations per"));
-        Line(md, "  active session: a session's history writes follow its flush interval and the silo's write budget more than its");
-        Line(md, "  message count, so they are counted per active session, measured at the grid cell with the fewest messages per session.");
+        Line(md, Inv($"  {MinimumReplicas} of each (one may fail). Storage operations/s = sessions x idle operations per session + history writes x"));
+        Line(md, "  operations per history write (measured: segment and mark writes, snapshots and the segment deletes that follow them).");
+        Line(md, "  History writes follow the flush policy, not the message count: every session with traffic writes once per");
+        Line(md, Inv($"  clamp(sessions with traffic on its silo / {FlushBudgetPerSilo:0} (`Relay:History:FlushBudget`), {FlushIntervalSeconds:0} s, {MaxFlushIntervalSeconds:0} s (`Relay:History:MaxFlushInterval`))."));
+        Line(md, Inv($"  Check against the measurement: for the grid cell of {storageCell.Sessions:N0} sessions on {MeasuredSilos} silos the policy gives {ActiveWrites(storageCell.Sessions, MeasuredSilos):N0} writes/s; measured {costs.MeasuredWritesPerSecond:N0}/s."));
         Line(md, "- Message rates per session are assumptions: 0 (all idle), 1 msg/s and 10 msg/s averaged over all sessions (a busy tab");
         Line(md, "  sends tens per second, most sessions send nothing most of the time).");
         Line(md);
@@ -145,6 +156,13 @@ internal static class CapacityWriter
         return md.ToString();
     }
 
+    /// <summary>History writes per second of <paramref name="sessions"/> sessions with traffic spread over <paramref name="silos"/> silos.</summary>
+    private static double ActiveWrites(double sessions, int silos)
+    {
+        var interval = Math.Clamp(sessions / silos / FlushBudgetPerSilo, FlushIntervalSeconds, MaxFlushIntervalSeconds);
+        return sessions / interval;
+    }
+
     private static double UsableBytes() => (ReplicaGiB * 1024 * 1024 * 1024 * MemoryHeadroom) - (ProcessBaseMiB * 1024 * 1024);
 
     /// <summary>The per-unit costs the model uses, from one grid cell and the idle result.</summary>
@@ -158,7 +176,9 @@ internal static class CapacityWriter
         double SiloBytesPerSession,
         double GatewayBytesPerConnection,
         double StorageOpsPerSessionPerSecond,
-        double StorageWritesPerSessionPerSecond)
+        double StorageWritesPerSessionPerSecond,
+        double OpsPerWrite,
+        double MeasuredWritesPerSecond)
     {
         public static Costs From(GridResult cell, GridResult storageCell, IdleResult idle)
         {
@@ -178,7 +198,9 @@ internal static class CapacityWriter
                 Math.Max(1, Math.Max(idle.SiloHeapBytesPerSession ?? 0, idle.SiloRssBytesPerSession ?? 0)),
                 Math.Max(1, Math.Max(idle.GatewayHeapBytesPerConnection ?? 0, idle.GatewayRssBytesPerConnection ?? 0)),
                 idleOpsPerSession,
-                idleStorage.Writes / idle.Sessions);
+                idleStorage.Writes / idle.Sessions,
+                activeStorage.Writes > 0 ? activeStorage.Ops / activeStorage.Writes : 1,
+                activeStorage.Writes);
         }
     }
 
@@ -198,7 +220,8 @@ internal static class CapacityWriter
             var silos = Math.Max(MinimumReplicas, (int)Math.Ceiling(Math.Max(siloByCpu, siloByMemory)));
             var gateways = Math.Max(MinimumReplicas, (int)Math.Ceiling(Math.Max(gatewayByCpu, gatewayByMemory)));
             var idleOps = sessions * c.StorageOpsPerSessionPerSecond;
-            var busyOps = perSession > 0 ? sessions * c.StorageOpsPerActiveSession : 0;
+            var historyWrites = perSession > 0 ? ActiveWrites(sessions, silos) : 0;
+            var busyOps = historyWrites * c.OpsPerWrite;
             var storageOps = idleOps + busyOps;
             var writes = (sessions * c.StorageWritesPerSessionPerSecond) + (busyOps * c.StorageWriteShare);
             var storageCost = ((writes * BlobWritePer10K) + ((storageOps - writes) * BlobReadPer10K)) / 10_000 * SecondsPerMonth;

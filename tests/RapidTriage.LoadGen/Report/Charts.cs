@@ -72,19 +72,7 @@ internal static class Charts
         }
 
         File.WriteAllText(Path.Combine(canvas.Work, "latency.dat"), data.ToString());
-        var columns = new List<string>();
-        for (var t = 0; t < targets.Count; t++)
-        {
-            string[] names = ["p50", "p99", "p99.9"];
-            for (var p = 0; p < 3; p++)
-            {
-                var column = 2 + (t * 3) + p;
-                var color = Palette[((t * 3) + p) % Palette.Length];
-                columns.Add(columns.Count == 0
-                    ? Inv($"'latency.dat' using {column}:xtic(1) title '{targets[t]} {names[p]}' lc rgb '{color}'")
-                    : Inv($"'' using {column} title '{targets[t]} {names[p]}' lc rgb '{color}'"));
-            }
-        }
+        var columns = PercentileColumns("latency.dat", targets);
 
         return Plot(canvas, "latency.png", "End-to-end latency by rate (1 producer -> 3 consumers, 300-byte events)", $"""
             {Terminal}
@@ -225,19 +213,7 @@ internal static class Charts
         }
 
         File.WriteAllText(Path.Combine(canvas.Work, "grid.dat"), data.ToString());
-        var columns = new List<string>();
-        string[] names = ["p50", "p99", "p99.9"];
-        for (var t = 0; t < targets.Count; t++)
-        {
-            for (var p = 0; p < 3; p++)
-            {
-                var column = 2 + (t * 3) + p;
-                var color = Palette[((t * 3) + p) % Palette.Length];
-                columns.Add(columns.Count == 0
-                    ? Inv($"'grid.dat' using {column}:xtic(1) title '{targets[t]} {names[p]}' lc rgb '{color}'")
-                    : Inv($"'' using {column} title '{targets[t]} {names[p]}' lc rgb '{color}'"));
-            }
-        }
+        var columns = PercentileColumns("grid.dat", targets);
 
         return Plot(canvas, "grid.png", "Sessions x total rate: latency (1 producer on gateway 1 -> 1 consumer on gateway 2 per session)", $"""
             {Terminal}
@@ -293,4 +269,24 @@ internal static class Charts
 
     /// <summary>Where a chart is drawn (a temp folder), where it goes, and what its title starts with.</summary>
     private sealed record Canvas(string Work, string Directory, string TitlePrefix);
+
+    /// <summary>The gnuplot columns of a histogram with p50, p99 and p99.9 of each target, read from <paramref name="file"/>.</summary>
+    private static List<string> PercentileColumns(string file, List<string> targets)
+    {
+        string[] names = ["p50", "p99", "p99.9"];
+        var columns = new List<string>();
+        for (var t = 0; t < targets.Count; t++)
+        {
+            for (var p = 0; p < names.Length; p++)
+            {
+                var column = 2 + (t * 3) + p;
+                var color = Palette[((t * 3) + p) % Palette.Length];
+                columns.Add(columns.Count == 0
+                    ? Inv($"'{file}' using {column}:xtic(1) title '{targets[t]} {names[p]}' lc rgb '{color}'")
+                    : Inv($"'' using {column} title '{targets[t]} {names[p]}' lc rgb '{color}'"));
+            }
+        }
+
+        return columns;
+    }
 }
