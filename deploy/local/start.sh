@@ -164,11 +164,14 @@ for i in 0 1; do
 done
 
 # A token for the default session, signed with the gateways' key (or the command that mints one).
-mint=(dotnet "$gateway_dll" token --session local --lifetime 12:00:00 --key "$signing_key")
-if token="$("${mint[@]}" 2>/dev/null)"; then
-  token_line="export TOKEN=$token"
+# It prints the token, then the session viewer's link on the base URL given.
+mint=(dotnet "$gateway_dll" token --session local --lifetime 12:00:00 --key "$signing_key" --url "http://127.0.0.1:${gateway_ports[0]}")
+if minted="$("${mint[@]}" 2>/dev/null)"; then
+  token_line="export TOKEN=$(sed -n 1p <<<"$minted")"
+  viewer_line="$(sed -n 2p <<<"$minted")"
 else
   token_line="mint one with: dotnet $gateway_dll token --session local --key \"\$(cat $run/signing-key)\""
+  viewer_line=""
 fi
 
 cat <<EOF
@@ -181,5 +184,6 @@ Local cluster '$cluster_id' is ready:
 Logs and pids: $run  (token signing key: $run/signing-key; stop.sh keeps the logs in $run.last)
 Token for session 'local' (valid 12 h, good on both gateways):
   $token_line
-Stop with: $here/stop.sh
+${viewer_line:+  $viewer_line
+}Stop with: $here/stop.sh
 EOF

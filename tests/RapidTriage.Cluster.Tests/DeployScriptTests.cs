@@ -33,6 +33,10 @@ public sealed class DeployScriptTests(ITestOutputHelper output)
             Assert.Contains($"ws://127.0.0.1:{ports["GATEWAY1_PORT"]}", started, StringComparison.Ordinal);
             Assert.Contains($"ws://127.0.0.1:{ports["GATEWAY2_PORT"]}", started, StringComparison.Ordinal);
             Assert.Contains("export TOKEN=ey", started, StringComparison.Ordinal);
+            // The token line is the token alone; the viewer link follows on its own line, on gateway 1's port.
+            var tokenLine = started.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("export TOKEN=", StringComparison.Ordinal));
+            Assert.DoesNotContain(' ', tokenLine["export TOKEN=".Length..]);
+            Assert.Contains($"Viewer: http://127.0.0.1:{ports["GATEWAY1_PORT"]}/sessions/local#token=ey", started, StringComparison.Ordinal);
 
             var pids = File.ReadAllLines(Path.Combine(run, "pids")).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
             Assert.Equal(["azurite", "gateway1", "gateway2", "silo1", "silo2"], pids.Keys.Order());
