@@ -15,7 +15,7 @@ internal sealed class RenewIntervalRule(TimeSpan renewInterval) : IValidateOptio
 
     public ValidateOptionsResult Validate(string? name, SessionOptions options)
     {
-        var problems = new List<string>();
+        var problems = new OptionsProblems(SessionOptionsValidator.SectionName);
         if (options.Cluster.ObserverExpiry < renewInterval * Renewals)
         {
             problems.Add($"Relay:Cluster:ObserverExpiry ({options.Cluster.ObserverExpiry}) must be at least {Renewals} x Relay:Cluster:RenewInterval ({renewInterval}), so that a live gateway is never expired between renewals.");
@@ -26,6 +26,6 @@ internal sealed class RenewIntervalRule(TimeSpan renewInterval) : IValidateOptio
             problems.Add($"Relay:SessionIdleTimeout ({options.SessionIdleTimeout}) must be at least {Renewals} x Relay:Cluster:RenewInterval ({renewInterval}): renewals keep a session with members active.");
         }
 
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        return problems.Result;
     }
 }

@@ -36,12 +36,7 @@ public sealed class SessionCostTests(ScaleFixture fixture)
         // Thirty of the shortest flush intervals, three of the longest, with the gateway's renewals keeping the
         // session active as they do in production (there once a minute, well within the 15-minute idle timeout).
         var subscriptions = members.Select(m => new Subscription(m, epoch, 1)).ToImmutableArray();
-        var until = DateTime.UtcNow + (ScaleFixture.MaxFlushInterval * 3);
-        while (DateTime.UtcNow < until)
-        {
-            await session.Renew("gw-idle", observer, subscriptions);
-            await Task.Delay(ScaleFixture.IdleTimeout / 4); // the renewal cadence under test
-        }
+        await TestSessions.RenewForAsync("gw-idle", observer, [(session, subscriptions)], ScaleFixture.MaxFlushInterval * 3, ScaleFixture.IdleTimeout / 4);
 
         // Activation marked the session open (no snapshot), the event went out in one segment, and then nothing:
         // renewals write nothing either.
@@ -137,12 +132,7 @@ public sealed class SessionCostTests(ScaleFixture fixture)
 
         // The gateway's renewal sweep, much faster than the idle timeout here as it is in production (60 s against 15 min).
         var subscriptions = members.Select(m => new Subscription(m, epoch, 0)).ToImmutableArray();
-        var until = DateTime.UtcNow + (ScaleFixture.IdleTimeout * 3);
-        while (DateTime.UtcNow < until)
-        {
-            await renewed.Renew("gw-keep", observer, subscriptions);
-            await Task.Delay(ScaleFixture.IdleTimeout / 4); // the renewal cadence under test
-        }
+        await TestSessions.RenewForAsync("gw-keep", observer, [(renewed, subscriptions)], ScaleFixture.IdleTimeout * 3, ScaleFixture.IdleTimeout / 4);
 
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
         var active = (await management.GetDetailedGrainStatistics()).Select(s => s.GrainId).ToHashSet();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using RapidTriage.Contracts;
 using Xunit.Abstractions;
 using static RapidTriage.Grains.Tests.TestWire;
@@ -18,7 +19,7 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
     private const int Sessions = 2000;
 
     /// <summary>Each session's epoch, as its gateway knows it from the joins' acks.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Epochs = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _epochs = new(StringComparer.Ordinal);
 
     [Fact(Timeout = 180_000)]
     public async Task IdleSessions_TwoMembersAndALittleHistory_AllStayActiveUntilTheirMembersLeave()
@@ -34,7 +35,7 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
             await Task.WhenAll(chunk.Select(async session =>
             {
                 await session.Join(Member("ext", ConnectionRole.Extension, "gw-mem"), observer);
-                Epochs[session.GetPrimaryKeyString()] = (await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer)).Epoch;
+                _epochs[session.GetPrimaryKeyString()] = (await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer)).Epoch;
                 for (var i = 0; i < 3; i++)
                 {
                     await session.Publish(Envelope("ext", "console-log", $"e{i}", $$$"""{"type":"console-log","id":"e{{{i}}}","data":{"message":"hello {{{i}}}"}}"""));
@@ -84,37 +85,25 @@ public sealed class SessionMemoryTests(ScaleFixture fixture, ITestOutputHelper o
         Assert.Equal(Sessions, activeAgain);
     }
 
-    private static async Task JoinAllAsync(IEnumerable<ISessionGrain> sessions, ISessionObserver observer)
+    private async Task JoinAllAsync(IEnumerable<ISessionGrain> sessions, ISessionObserver observer)
     {
         foreach (var chunk in sessions.Chunk(100))
         {
             await Task.WhenAll(chunk.Select(async session =>
             {
                 await session.Join(Member("ext", ConnectionRole.Extension, "gw-mem"), observer);
-                Epochs[session.GetPrimaryKeyString()] = (await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer)).Epoch;
+                _epochs[session.GetPrimaryKeyString()] = (await session.Join(Member("mcp", ConnectionRole.Mcp, "gw-mem"), observer)).Epoch;
             }));
         }
     }
 
     /// <summary>Renews every session's two members, as their gateway's sweep would, until <paramref name="duration"/> has passed.</summary>
-    private static async Task RenewForAsync(ISessionGrain[] sessions, ISessionObserver observer, TimeSpan duration)
-    {
-        var until = DateTime.UtcNow + duration;
-        while (DateTime.UtcNow < until)
-        {
-            foreach (var chunk in sessions.Chunk(200))
-            {
-                await Task.WhenAll(chunk.Select(async session =>
-                {
-                    var epoch = Epochs[session.GetPrimaryKeyString()];
-                    await session.Renew("gw-mem", observer,
-                        [new Subscription(Member("ext", ConnectionRole.Extension, "gw-mem"), epoch, 0), new Subscription(Member("mcp", ConnectionRole.Mcp, "gw-mem"), epoch, 0)]);
-                }));
-            }
+    private Task RenewForAsync(ISessionGrain[] sessions, ISessionObserver observer, TimeSpan duration) =>
+        TestSessions.RenewForAsync("gw-mem", observer, [.. sessions.Select(session => (session, Subscriptions(_epochs[session.GetPrimaryKeyString()])))],
+            duration, ScaleFixture.IdleTimeout / 4);
 
-            await Task.Delay(ScaleFixture.IdleTimeout / 4); // the renewal cadence under test
-        }
-    }
+    private static ImmutableArray<Subscription> Subscriptions(string epoch) =>
+        [new Subscription(Member("ext", ConnectionRole.Extension, "gw-mem"), epoch, 0), new Subscription(Member("mcp", ConnectionRole.Mcp, "gw-mem"), epoch, 0)];
 
     private static long Heap()
     {

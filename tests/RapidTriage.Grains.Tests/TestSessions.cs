@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using RapidTriage.Contracts;
 using RapidTriage.Testing;
 
@@ -60,5 +61,25 @@ internal static class TestSessions
             return found is not null && condition(found);
         }, TimeSpan.FromSeconds(10), $"{name} of {id} meets the condition");
         return found!;
+    }
+
+    /// <summary>
+    /// Renews each session's members through <paramref name="observer"/> every <paramref name="every"/> until
+    /// <paramref name="duration"/> has passed, as a gateway's renewal sweep keeps its sessions active.
+    /// </summary>
+    public static async Task RenewForAsync(
+        string gatewayId, ISessionObserver observer, IReadOnlyList<(ISessionGrain Session, ImmutableArray<Subscription> Members)> sessions,
+        TimeSpan duration, TimeSpan every)
+    {
+        var until = DateTime.UtcNow + duration;
+        while (DateTime.UtcNow < until)
+        {
+            foreach (var chunk in sessions.Chunk(200))
+            {
+                await Task.WhenAll(chunk.Select(s => s.Session.Renew(gatewayId, observer, s.Members)));
+            }
+
+            await Task.Delay(every); // the renewal cadence under test
+        }
     }
 }
