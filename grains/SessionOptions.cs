@@ -63,9 +63,11 @@ public sealed class HistoryOptions
     /// <c>Relay:History:FlushBudget</c>: history writes per second one silo aims at, across all its sessions. A
     /// changed session waits <c>changed sessions on the silo / FlushBudget</c> seconds between writes, no less
     /// than <see cref="FlushInterval"/> and no more than <see cref="MaxFlushInterval"/>; above
-    /// <c>FlushBudget x MaxFlushInterval</c> changed sessions the silo writes more than the budget.
+    /// <c>FlushBudget x MaxFlushInterval</c> changed sessions the silo writes more than the budget. Each write is a
+    /// storage request, and its CPU (in the silo and in the store) competes with the traffic: 25 keeps a silo with
+    /// 250 busy sessions at 25 writes/s, where 100 cost a 500-session cluster a third of a core (docs/performance.md).
     /// </summary>
-    public int FlushBudget { get; set; } = 100;
+    public int FlushBudget { get; set; } = 25;
 
     /// <summary>
     /// <c>Relay:History:MaxFlushInterval</c>: the longest a changed session waits to write its history, and so the
@@ -98,7 +100,7 @@ public sealed class ClusterOptions
     /// flush, a command timeout), never by a timer of its own. Keep it at least three renew intervals
     /// (<c>Relay:Cluster:RenewInterval</c>, a gateway setting).
     /// </summary>
-    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromSeconds(180);
+    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// <c>Relay:Cluster:GatewayExpiry</c>: a gateway whose beats (every <c>Relay:Cluster:BeatInterval</c>, 1 s, a

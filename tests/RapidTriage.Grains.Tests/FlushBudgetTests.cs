@@ -4,13 +4,13 @@ public sealed class FlushBudgetTests
 {
     [Theory]
     [InlineData(1, 1_000)]      // a lone dirty session: the shortest interval, FlushInterval
-    [InlineData(100, 1_000)]    // exactly the budget: one write per second each
-    [InlineData(500, 5_000)]    // five times the budget: each waits five seconds
+    [InlineData(25, 1_000)]     // exactly the budget: one write per second each
+    [InlineData(125, 5_000)]    // five times the budget: each waits five seconds
     [InlineData(5_000, 10_000)] // beyond budget x MaxFlushInterval: capped, the loss window stays bounded
     public void IntervalFor_DirtySessions_IsTheirShareOfTheBudget_Clamped(int dirty, int expectedMs)
     {
         var options = new HistoryOptions();
-        Assert.Equal((100, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), (options.FlushBudget, options.FlushInterval, options.MaxFlushInterval));
+        Assert.Equal((25, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), (options.FlushBudget, options.FlushInterval, options.MaxFlushInterval));
 
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), FlushBudget.IntervalFor(dirty, options));
     }

@@ -30,7 +30,7 @@ internal static class CapacityWriter
 
     // The relay's history flush defaults (Relay:History:FlushBudget, FlushInterval, MaxFlushInterval): a changed session
     // writes once per clamp(changed sessions on its silo / budget, FlushInterval, MaxFlushInterval) seconds.
-    private const double FlushBudgetPerSilo = 100;
+    private const double FlushBudgetPerSilo = 25;
     private const double FlushIntervalSeconds = 1;
     private const double MaxFlushIntervalSeconds = 10;
 
