@@ -8,8 +8,12 @@ namespace RapidTriage.Contracts;
 /// </summary>
 public interface IGatewayRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>A gateway is alive.</summary>
-    Task Beat(string gatewayId);
+    /// <summary>
+    /// A gateway is alive. True when its previous beat is older than <c>Relay:Cluster:GatewayExpiry</c> (or the
+    /// registry has not heard it for that long): silos may have declared it gone, and its sessions let its members
+    /// leave, so it should renew every session it holds now rather than in its renewal sweep.
+    /// </summary>
+    Task<bool> Beat(string gatewayId);
 
     /// <summary>Every gateway heard from, with how long each has been silent.</summary>
     Task<GatewayRoll> Roll();

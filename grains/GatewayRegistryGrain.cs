@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
 using RapidTriage.Contracts;
 
 namespace RapidTriage.Grains;
@@ -7,7 +8,7 @@ namespace RapidTriage.Grains;
 /// In memory only: after its silo dies it starts empty, and <see cref="GatewayRoll.ListeningFor"/> tells
 /// readers not to trust silence until every live gateway has had time to beat again.
 /// </summary>
-internal sealed class GatewayRegistryGrain(TimeProvider time) : Grain, IGatewayRegistryGrain
+internal sealed class GatewayRegistryGrain(TimeProvider time, IOptions<SessionOptions> options) : Grain, IGatewayRegistryGrain
 {
     /// <summary>A gateway silent this long is forgotten (it was declared gone long before).</summary>
     private static readonly TimeSpan Forget = TimeSpan.FromMinutes(10);
@@ -15,10 +16,16 @@ internal sealed class GatewayRegistryGrain(TimeProvider time) : Grain, IGatewayR
     private readonly Dictionary<string, long> _lastBeat = new(StringComparer.Ordinal);
     private readonly long _started = time.GetTimestamp();
 
-    public Task Beat(string gatewayId)
+    public Task<bool> Beat(string gatewayId)
     {
+        // Silos declare a gateway gone after GatewayExpiry of silence, but only once this registry has listened
+        // that long. A gateway it has not heard of (new, or forgotten after a long silence) has nothing to lose.
+        var expiry = options.Value.Cluster.GatewayExpiry;
+        var missed = _lastBeat.TryGetValue(gatewayId, out var last)
+            ? time.GetElapsedTime(last) > expiry
+            : time.GetElapsedTime(_started) > expiry;
         _lastBeat[gatewayId] = time.GetTimestamp();
-        return Task.CompletedTask;
+        return Task.FromResult(missed);
     }
 
     public Task<GatewayRoll> Roll()

@@ -33,6 +33,7 @@ internal static class ExternalCluster
         // Beats: the cluster's way to notice this gateway died, in Relay:Cluster:GatewayExpiry (a silo setting).
         client.Services.AddHostedService(static sp => new GatewayBeat(
             sp.GetRequiredService<IGrainFactory>(),
+            sp,
             sp.GetRequiredService<GatewayIdentity>(),
             sp.GetRequiredService<IOptions<ClusterClientOptions>>().Value.BeatInterval,
             sp.GetRequiredService<ILogger<GatewayBeat>>()));

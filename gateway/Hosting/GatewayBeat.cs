@@ -1,14 +1,19 @@
 using RapidTriage.Contracts;
 using RapidTriage.Gateway.Fanout;
+using RapidTriage.Gateway.Sessions;
 
 namespace RapidTriage.Gateway.Hosting;
 
 /// <summary>
 /// Cluster mode: tells the cluster this gateway is alive, once per <c>Relay:Cluster:BeatInterval</c>. When the
 /// beats stop (the process died), every session lets this gateway's members leave within
-/// <c>Relay:Cluster:GatewayExpiry</c> (a silo setting), whatever the number of sessions.
+/// <c>Relay:Cluster:GatewayExpiry</c> (a silo setting), whatever the number of sessions. When the registry answers
+/// that a beat came after such a silence (this process was paused, or cut off from the silos, and may have been
+/// declared gone), every session it holds is renewed at once: its members are put back, with what they missed,
+/// instead of waiting for their turn in the renewal sweep (<c>Relay:Cluster:RenewInterval</c>).
 /// </summary>
-internal sealed partial class GatewayBeat(IGrainFactory grains, GatewayIdentity identity, TimeSpan interval, ILogger<GatewayBeat> logger) : BackgroundService
+internal sealed partial class GatewayBeat(
+    IGrainFactory grains, IServiceProvider services, GatewayIdentity identity, TimeSpan interval, ILogger<GatewayBeat> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,7 +23,12 @@ internal sealed partial class GatewayBeat(IGrainFactory grains, GatewayIdentity 
         {
             try
             {
-                await registry.Beat(identity.GatewayId).WaitAsync(interval, stoppingToken);
+                if (await registry.Beat(identity.GatewayId).WaitAsync(interval, stoppingToken))
+                {
+                    var sessions = services.GetRequiredService<GatewaySessions>();
+                    LogBeatAfterSilence(sessions.Count);
+                    _ = sessions.RenewAllAsync();
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -27,6 +37,9 @@ internal sealed partial class GatewayBeat(IGrainFactory grains, GatewayIdentity 
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The gateway registry had not heard this gateway for longer than the cluster's gateway expiry; renewing its {Count} sessions")]
+    private partial void LogBeatAfterSilence(int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A beat to the gateway registry failed; the next one retries")]
     private partial void LogBeatFailed(Exception ex);

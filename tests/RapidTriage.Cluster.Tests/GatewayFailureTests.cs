@@ -14,6 +14,49 @@ public sealed class GatewayFailureTests(AzuriteFixture fixture, ITestOutputHelpe
     /// </summary>
     private static readonly TimeSpan LeaveBound = LocalCluster.ObserverExpiry + TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A gateway paused for longer than <c>GatewayExpiry</c> (3 s) is declared gone and its members leave. When it runs
+    /// again, the registry answers its next beat with "you were silent", and it renews its sessions at once: its
+    /// receiver is put back and gets what it missed, long before its renewal sweep (10 minutes here) would have.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task Gateway_PausedPastGatewayExpiry_ItsMembersComeBackWithWhatTheyMissed_AtItsNextBeat()
+    {
+        await using var cluster = await fixture.StartClusterAsync(silos: 0, gateways: 0);
+        var silo = cluster.StartSilo("silo", "--Relay:Cluster:ObserverExpiry=00:30:00");
+        await silo.WaitReadyAsync();
+        var producing = cluster.StartGateway("gateway-a");
+        // Its follow-up renewals after the silo joined (Relay:Cluster:SiloLossWindow) are over within a second, so
+        // nothing but the beat can renew its session while the test runs.
+        var paused = cluster.StartGateway("gateway-b", "--Relay:Cluster:RenewInterval=00:10:00", "--Relay:Cluster:SiloLossWindow=00:00:01");
+        await Task.WhenAll(producing.WaitReadyAsync(), paused.WaitReadyAsync());
+        var session = Sessions.New();
+        await using var extension = await Peer.ConnectAsync(producing.WebSocket($"/extension-ws?sessionId={session}"), new { clientType = "chrome-extension" });
+        await using var mcp = await Peer.ConnectAsync(paused.WebSocket($"/mcp-ws?sessionId={session}"), new { clientType = "mcp-server" });
+        await extension.SendAsync(new { type = "console-log", id = "e1", data = new { i = 1 } });
+        await mcp.ReceiveTypeAsync("console-log");
+
+        await paused.Process.SignalAsync("STOP");
+        try
+        {
+            var left = await extension.ReceiveTypeAsync("member-left", TimeSpan.FromSeconds(20));
+            Assert.Equal(mcp.ConnectionId, left["data"]!["connectionId"]!.GetValue<string>());
+            for (var i = 2; i <= 4; i++)
+            {
+                await extension.SendAsync(new { type = "console-log", id = $"e{i}", data = new { i } });
+            }
+        }
+        finally
+        {
+            await paused.Process.SignalAsync("CONT");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var missed = await mcp.ReceiveManyAsync("console-log", 3, TimeSpan.FromSeconds(20));
+        output.WriteLine($"the paused gateway's receiver had what it missed {clock.Elapsed.TotalSeconds:F1} s after the resume");
+        Assert.Equal(["e2", "e3", "e4"], missed.Select(f => f["id"]!.GetValue<string>()));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Gateway_Killed_ItsConnectionsLeaveWithinBound_AndItsClientsRecoverOnTheOtherGateway()
     {

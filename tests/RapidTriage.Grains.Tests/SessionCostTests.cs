@@ -81,6 +81,20 @@ public sealed class SessionCostTests(ScaleFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
+    public async Task Beat_AfterASilenceLongerThanGatewayExpiry_TellsTheGatewayToRenewItsSessions()
+    {
+        var registry = fixture.Grains.GetGrain<IGatewayRegistryGrain>(0);
+        var paused = "gw-paused-" + Guid.NewGuid().ToString("N")[..8];
+        await registry.Beat(paused);
+        Assert.False(await registry.Beat(paused));
+
+        // Silent for longer than the expiry (3 s): silos may have let its members go, so the next beat says so, once.
+        await Task.Delay(new SessionOptions().Cluster.GatewayExpiry + TimeSpan.FromSeconds(1));
+        Assert.True(await registry.Beat(paused));
+        Assert.False(await registry.Beat(paused));
+    }
+
+    [Fact(Timeout = TestTimeouts.Long)]
     public async Task GatewayGone_ItsMembersLeaveWithinSeconds_ThroughThePresenceNotObserverExpiry()
     {
         var registry = fixture.Grains.GetGrain<IGatewayRegistryGrain>(0);

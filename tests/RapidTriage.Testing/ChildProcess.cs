@@ -211,10 +211,7 @@ public sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync(signal);
 
         using var wait = new CancellationTokenSource(timeout);
         try
@@ -226,6 +223,13 @@ public sealed class ChildProcess : IAsyncDisposable
             Kill();
             throw new TimeoutException($"{Name} did not stop within {timeout} of SIG{signal}.\n{Tail()}");
         }
+    }
+
+    /// <summary>Sends the process a signal by name (<c>STOP</c> pauses it, <c>CONT</c> resumes it).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>The last <paramref name="lines"/> lines it wrote, named: the message of a failed wait on a long-running process.</summary>
