@@ -18,6 +18,7 @@ internal sealed class CounterProbe : IAsyncDisposable
     private readonly Task _processing;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _totals = new(StringComparer.Ordinal);
     private readonly List<(DateTime At, double Bytes)> _allocations = [];
     private int _updates;
 
@@ -80,6 +81,18 @@ internal sealed class CounterProbe : IAsyncDisposable
         }
         catch (Exception ex) when (ex is DiagnosticsClientException or IOException or UnauthorizedAccessException or TimeoutException or ServerNotAvailableException)
         {
+        }
+    }
+
+    /// <summary>
+    /// The sum of every report of an incrementing counter since the probe started (<c>time-in-jit</c>: milliseconds
+    /// spent compiling), or null before the first report.
+    /// </summary>
+    public double? Total(string name)
+    {
+        lock (_gate)
+        {
+            return _totals.TryGetValue(name, out var value) ? value : null;
         }
     }
 
@@ -168,6 +181,7 @@ internal sealed class CounterProbe : IAsyncDisposable
             return;
         }
 
+        var increment = fields.ContainsKey("Increment");
         if (!fields.TryGetValue("Mean", out var raw) && !fields.TryGetValue("Increment", out raw))
         {
             return;
@@ -177,6 +191,11 @@ internal sealed class CounterProbe : IAsyncDisposable
         lock (_gate)
         {
             _latest[name] = value;
+            if (increment)
+            {
+                _totals[name] = _totals.GetValueOrDefault(name) + value;
+            }
+
             _updates++;
             if (name == "alloc-rate")
             {

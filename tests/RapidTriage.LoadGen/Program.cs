@@ -9,5 +9,6 @@ var root = new RootCommand("RapidTriage load generator: real WebSockets against 
     ToolCommands.WaitReady(),
     ProfileCommand.Create(),
     TraceStacksCommand.Create(),
+    CpuStacksCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

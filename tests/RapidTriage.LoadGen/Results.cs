@@ -118,4 +118,6 @@ internal sealed record IdleResult(
     double? GatewayHeapBytesPerConnection,
     double? GatewayRssBytesPerConnection,
     int ClosedByServer,
-    double? LoadAverage);
+    double? LoadAverage,
+    double? SettleCpuPercent = null,
+    double? JitMillisecondsInWindow = null);

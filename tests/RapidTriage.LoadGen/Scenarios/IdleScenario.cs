@@ -4,8 +4,9 @@ namespace RapidTriage.LoadGen.Scenarios;
 
 /// <summary>
 /// Idle sessions: many sessions of two connections each (a producer on the first gateway, a consumer on the second),
-/// connected and then left alone. After a settle time, a steady window measures what existing costs: CPU of every
-/// process as a percentage of one core, and storage operations per second. Memory: after a full GC with the sessions
+/// connected and then left alone. After a settle time (at least <see cref="SuiteSettings.IdleSettle"/>, then until
+/// the processes stop compiling code), a steady window measures what existing costs: CPU of every process as a
+/// percentage of one core, and storage operations per second. The CPU of the settle is reported beside it. Memory: after a full GC with the sessions
 /// open minus before they connected, the silos' per session and the gateways' per connection.
 /// Runs against targets that speak the relay protocol and name their processes' roles.
 /// </summary>
@@ -43,8 +44,15 @@ internal static class IdleScenario
         await Task.Delay(settings.Settle, cancellationToken);
         var before = await MemoryAsync(target, probes);
         await using var group = await SessionGroup.ConnectAsync(target, settings.IdleSessions, 1, settings.ConnectConcurrency, cancellationToken);
-        Console.WriteLine($"idle {target.Name}: {settings.IdleSessions} sessions, {group.Connected} connections in {group.ConnectSeconds:0.00} s; settling {settings.IdleSettle.TotalSeconds:0} s");
+        Console.WriteLine($"idle {target.Name}: {settings.IdleSessions} sessions, {group.Connected} connections in {group.ConnectSeconds:0.00} s; settling");
+        var settleStarted = Stopwatch.GetTimestamp();
+        var settleCpu = ProcessProbe.CpuSeconds(target.Pids);
         await Task.Delay(settings.IdleSettle, cancellationToken);
+        var each = probes.Each(target);
+        await SettleCompilationAsync(each, settings, settleStarted, cancellationToken);
+        var settleSeconds = Stopwatch.GetElapsedTime(settleStarted).TotalSeconds;
+        var settleUsed = ProcessProbe.CpuSeconds(target.Pids) - settleCpu;
+        Console.WriteLine($"idle {target.Name}: settled after {settleSeconds:0} s ({Percent(settleUsed, settleSeconds)}% of a core meanwhile)");
 
         var gateways = target.PidsOf(Target.GatewayRole);
         var silos = target.PidsOf(Target.SiloRole);
@@ -53,9 +61,11 @@ internal static class IdleScenario
         var all = ProcessProbe.CpuSeconds(target.Pids);
         var gatewayCpu = ProcessProbe.CpuSeconds(gateways);
         var siloCpu = ProcessProbe.CpuSeconds(silos);
+        var jitBefore = JitMilliseconds(each);
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(settings.IdleWindow, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var jitInWindow = JitMilliseconds(each) - jitBefore;
         var allUsed = ProcessProbe.CpuSeconds(target.Pids) - all;
         var gatewayUsed = ProcessProbe.CpuSeconds(gateways) - gatewayCpu;
         var siloUsed = ProcessProbe.CpuSeconds(silos) - siloCpu;
@@ -66,7 +76,7 @@ internal static class IdleScenario
         var connections = group.Connected;
         var result = new IdleResult(
             target.Name, settings.IdleSessions, 2, connections, Math.Round(group.ConnectSeconds, 2),
-            settings.IdleSettle.TotalSeconds, Math.Round(seconds, 2),
+            Math.Round(settleSeconds), Math.Round(seconds, 2),
             Percent(allUsed, seconds), Percent(gatewayUsed, seconds), Percent(siloUsed, seconds),
             StorageProbe.Rates(storageBefore, storageAfter, seconds, 0),
             Per(before.SiloHeap, after.SiloHeap, settings.IdleSessions),
@@ -74,11 +84,63 @@ internal static class IdleScenario
             Per(before.GatewayHeap, after.GatewayHeap, connections),
             Per(before.GatewayRss, after.GatewayRss, connections),
             closed,
-            load);
+            load,
+            Percent(settleUsed, settleSeconds),
+            jitInWindow is { } jit ? Math.Round(jit) : null);
         Console.WriteLine($"idle {target.Name}: cpu {result.CpuPercent}% of a core (gateways {result.GatewayCpuPercent}%, silos {result.SiloCpuPercent}%), " +
             $"storage {result.Storage?.OpsPerSecond} ops/s ({result.Storage?.WritesPerSecond} writes/s), silo heap/session {result.SiloHeapBytesPerSession} B, " +
             $"gateway rss/connection {result.GatewayRssBytesPerConnection} B, closed {closed}");
+        if (settings.Hold > TimeSpan.Zero)
+        {
+            // Time to profile or dump the processes with the sessions still open.
+            Console.WriteLine($"idle {target.Name}: holding {connections} connections for {settings.Hold.TotalSeconds:0} s");
+            await Task.Delay(settings.Hold, cancellationToken);
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// Waits until the processes together spent at most 20 ms compiling over the last <see cref="SuiteSettings.JitQuiet"/>
+    /// (the runtime's <c>time-in-jit</c> counter), or until <see cref="SuiteSettings.IdleSettleMax"/> after
+    /// <paramref name="settleStarted"/>. Without counters from every process it returns at once.
+    /// </summary>
+    private static async Task SettleCompilationAsync(IReadOnlyList<CounterProbe?> each, SuiteSettings settings, long settleStarted, CancellationToken cancellationToken)
+    {
+        var step = TimeSpan.FromSeconds(5);
+        var window = new Queue<double>();
+        var steps = Math.Max(1, (int)Math.Ceiling(settings.JitQuiet / step));
+        while (JitMilliseconds(each) is { } jit && Stopwatch.GetElapsedTime(settleStarted) < settings.IdleSettleMax)
+        {
+            window.Enqueue(jit);
+            if (window.Count > steps)
+            {
+                window.Dequeue();
+                if (jit - window.Peek() <= 20)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(step, cancellationToken);
+        }
+    }
+
+    /// <summary>Milliseconds all the processes have spent compiling since their probes started, or null when any one is unknown.</summary>
+    private static double? JitMilliseconds(IReadOnlyList<CounterProbe?> each)
+    {
+        double total = 0;
+        foreach (var probe in each)
+        {
+            if (probe?.Total("time-in-jit") is not { } ms)
+            {
+                return null;
+            }
+
+            total += ms;
+        }
+
+        return each.Count == 0 ? null : total;
     }
 
     private static double? Percent(double? cpuSeconds, double seconds) => cpuSeconds is { } used ? Math.Round(used / seconds * 100, 2) : null;
