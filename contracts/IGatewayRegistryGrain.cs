@@ -8,12 +8,17 @@ namespace RapidTriage.Contracts;
 /// </summary>
 public interface IGatewayRegistryGrain : IGrainWithIntegerKey
 {
+    /// <summary>A gateway is alive (what gateways from before <see cref="BeatAndCheckSilence"/> call).</summary>
+    Task Beat(string gatewayId);
+
     /// <summary>
     /// A gateway is alive. True when its previous beat is older than <c>Relay:Cluster:GatewayExpiry</c> (or the
     /// registry has not heard it for that long): silos may have declared it gone, and its sessions let its members
-    /// leave, so it should renew every session it holds now rather than in its renewal sweep.
+    /// leave, so it should renew every session it holds now rather than in its renewal sweep. A method of its own,
+    /// not a new return type for <see cref="Beat"/>: during a rolling upgrade (silos first) old gateways keep calling
+    /// <see cref="Beat"/> on new silos.
     /// </summary>
-    Task<bool> Beat(string gatewayId);
+    Task<bool> BeatAndCheckSilence(string gatewayId);
 
     /// <summary>Every gateway heard from, with how long each has been silent.</summary>
     Task<GatewayRoll> Roll();

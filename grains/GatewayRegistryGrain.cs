@@ -16,10 +16,13 @@ internal sealed class GatewayRegistryGrain(TimeProvider time, IOptions<SessionOp
     private readonly Dictionary<string, long> _lastBeat = new(StringComparer.Ordinal);
     private readonly long _started = time.GetTimestamp();
 
-    public Task<bool> Beat(string gatewayId)
+    public Task Beat(string gatewayId) => BeatAndCheckSilence(gatewayId);
+
+    public Task<bool> BeatAndCheckSilence(string gatewayId)
     {
-        // Silos declare a gateway gone after GatewayExpiry of silence, but only once this registry has listened
-        // that long. A gateway it has not heard of (new, or forgotten after a long silence) has nothing to lose.
+        // Silos declare a gateway gone after GatewayExpiry of silence, but only once this registry has listened that
+        // long. So a gateway it has not heard of is asked to renew only after that: a new one has nothing to renew
+        // yet, and one forgotten after a long silence was declared gone long ago.
         var expiry = options.Value.Cluster.GatewayExpiry;
         var missed = _lastBeat.TryGetValue(gatewayId, out var last)
             ? time.GetElapsedTime(last) > expiry

@@ -23,7 +23,7 @@ internal sealed partial class GatewayBeat(
         {
             try
             {
-                if (await registry.Beat(identity.GatewayId).WaitAsync(interval, stoppingToken))
+                if (await registry.BeatAndCheckSilence(identity.GatewayId).WaitAsync(interval, stoppingToken))
                 {
                     var sessions = services.GetRequiredService<GatewaySessions>();
                     LogBeatAfterSilence(sessions.Count);

@@ -76,8 +76,9 @@ public sealed class GatewayClusterOptions
     /// another spread evenly over it (never all at once). Renewals that matter happen anyway when needed: at once
     /// after a silo loss and when a session answers that a connection is not a member. A session expires a gateway
     /// that neither beats nor renews for <c>Relay:Cluster:ObserverExpiry</c> (keep it at least 3 times this), and a
-    /// gateway whose beats resumed after such a silence renews everything at once. Each renewal is a grain call, the largest
-    /// part of what an idle session costs in silo CPU (docs/performance.md).
+    /// gateway whose beats resume after a silence longer than <c>Relay:Cluster:GatewayExpiry</c> renews everything at
+    /// once. Each renewal is a grain call, the largest part of what an idle session costs in silo CPU
+    /// (docs/performance.md).
     /// </summary>
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
