@@ -58,36 +58,11 @@ internal static class Charts
             return null;
         }
 
-        var data = new StringBuilder();
-        foreach (var rate in rates)
-        {
-            data.Append(Inv($"\"{rate:0} msg/s\""));
-            foreach (var target in targets)
-            {
-                var run = Figures.Latency(results, target, rate);
-                data.Append(Inv($" {Ms(run?.Latency.P50Us)} {Ms(run?.Latency.P99Us)} {Ms(run?.Latency.P999Us)}"));
-            }
-
-            data.AppendLine();
-        }
-
-        File.WriteAllText(Path.Combine(canvas.Work, "latency.dat"), data.ToString());
-        var columns = PercentileColumns("latency.dat", targets);
-
-        return Plot(canvas, "latency.png", "End-to-end latency by rate (1 producer -> 3 consumers, 300-byte events)", $"""
-            {Terminal}
-            set output 'latency.png'
-            set title 'End-to-end latency, producer send to consumer receive (1 producer -> 3 consumers, 300-byte events)'
-            set style data histograms
-            set style histogram clustered gap 1
-            set style fill solid 0.85 border -1
-            set logscale y
-            set yrange [0.01:*]
-            set ylabel 'latency (ms, log scale)'
-            set grid ytics
-            set key top left
-            plot {string.Join(", ", columns)}
-            """);
+        return PercentileHistogram(
+            canvas, "latency", "End-to-end latency by rate (1 producer -> 3 consumers, 300-byte events)",
+            "End-to-end latency, producer send to consumer receive (1 producer -> 3 consumers, 300-byte events)", targets,
+            rates.Select(rate => (Inv($"{rate:0} msg/s"), (Func<string, LatencySummary?>)(target => Figures.Latency(results, target, rate)?.Latency))),
+            ["set key top left"]);
     }
 
     private static (string, string)? Steps(List<(string Target, List<RunResult> Steps)> series, string file, string title, Canvas canvas)
@@ -199,37 +174,13 @@ internal static class Charts
         }
 
         var targets = grid.Select(c => c.Target).Distinct().OrderBy(t => t == Figures.Relay ? 0 : 1).ToList();
-        var data = new StringBuilder();
-        foreach (var (sessions, rate) in grid.Select(c => (c.Sessions, c.OfferedRate)).Distinct().OrderBy(c => c.Sessions).ThenBy(c => c.OfferedRate))
-        {
-            data.Append(Inv($"\"{sessions} x {rate / 1000:0.#}k/s\""));
-            foreach (var target in targets)
-            {
-                var cell = grid.FirstOrDefault(c => c.Target == target && c.Sessions == sessions && c.OfferedRate == rate);
-                data.Append(Inv($" {Ms(cell?.Run.Latency.P50Us)} {Ms(cell?.Run.Latency.P99Us)} {Ms(cell?.Run.Latency.P999Us)}"));
-            }
-
-            data.AppendLine();
-        }
-
-        File.WriteAllText(Path.Combine(canvas.Work, "grid.dat"), data.ToString());
-        var columns = PercentileColumns("grid.dat", targets);
-
-        return Plot(canvas, "grid.png", "Sessions x total rate: latency (1 producer on gateway 1 -> 1 consumer on gateway 2 per session)", $"""
-            {Terminal}
-            set output 'grid.png'
-            set title 'Sessions x total rate: end-to-end latency (per session 1 producer -> 1 consumer)'
-            set style data histograms
-            set style histogram clustered gap 1
-            set style fill solid 0.85 border -1
-            set logscale y
-            set yrange [0.01:*]
-            set ylabel 'latency (ms, log scale)'
-            set xlabel 'sessions x total rate'
-            set grid ytics
-            set key outside right top
-            plot {string.Join(", ", columns)}
-            """);
+        var cells = grid.Select(c => (c.Sessions, c.OfferedRate)).Distinct().OrderBy(c => c.Sessions).ThenBy(c => c.OfferedRate);
+        return PercentileHistogram(
+            canvas, "grid", "Sessions x total rate: latency (1 producer on gateway 1 -> 1 consumer on gateway 2 per session)",
+            "Sessions x total rate: end-to-end latency (per session 1 producer -> 1 consumer)", targets,
+            cells.Select(cell => (Inv($"{cell.Sessions} x {cell.OfferedRate / 1000:0.#}k/s"), (Func<string, LatencySummary?>)(target =>
+                grid.FirstOrDefault(c => c.Target == target && c.Sessions == cell.Sessions && c.OfferedRate == cell.OfferedRate)?.Run.Latency))),
+            ["set xlabel 'sessions x total rate'", "set key outside right top"]);
     }
 
     private static (string, string)? Plot(Canvas canvas, string file, string title, string script)
@@ -270,9 +221,28 @@ internal static class Charts
     /// <summary>Where a chart is drawn (a temp folder), where it goes, and what its title starts with.</summary>
     private sealed record Canvas(string Work, string Directory, string TitlePrefix);
 
-    /// <summary>The gnuplot columns of a histogram with p50, p99 and p99.9 of each target, read from <paramref name="file"/>.</summary>
-    private static List<string> PercentileColumns(string file, List<string> targets)
+    /// <summary>
+    /// A clustered histogram on a log scale: one group per row (its label, then each target's latency), p50, p99 and
+    /// p99.9 of each target side by side. <paramref name="settings"/> are the chart's own gnuplot lines (axis label, key).
+    /// </summary>
+    private static (string, string)? PercentileHistogram(
+        Canvas canvas, string name, string description, string title, List<string> targets,
+        IEnumerable<(string Label, Func<string, LatencySummary?> LatencyOf)> rows, string[] settings)
     {
+        var data = new StringBuilder();
+        foreach (var (label, latencyOf) in rows)
+        {
+            data.Append(Inv($"\"{label}\""));
+            foreach (var target in targets)
+            {
+                var latency = latencyOf(target);
+                data.Append(Inv($" {Ms(latency?.P50Us)} {Ms(latency?.P99Us)} {Ms(latency?.P999Us)}"));
+            }
+
+            data.AppendLine();
+        }
+
+        File.WriteAllText(Path.Combine(canvas.Work, name + ".dat"), data.ToString());
         string[] names = ["p50", "p99", "p99.9"];
         var columns = new List<string>();
         for (var t = 0; t < targets.Count; t++)
@@ -282,11 +252,24 @@ internal static class Charts
                 var column = 2 + (t * 3) + p;
                 var color = Palette[((t * 3) + p) % Palette.Length];
                 columns.Add(columns.Count == 0
-                    ? Inv($"'{file}' using {column}:xtic(1) title '{targets[t]} {names[p]}' lc rgb '{color}'")
+                    ? Inv($"'{name}.dat' using {column}:xtic(1) title '{targets[t]} {names[p]}' lc rgb '{color}'")
                     : Inv($"'' using {column} title '{targets[t]} {names[p]}' lc rgb '{color}'"));
             }
         }
 
-        return columns;
+        return Plot(canvas, name + ".png", description, $"""
+            {Terminal}
+            set output '{name}.png'
+            set title '{title}'
+            set style data histograms
+            set style histogram clustered gap 1
+            set style fill solid 0.85 border -1
+            set logscale y
+            set yrange [0.01:*]
+            set ylabel 'latency (ms, log scale)'
+            set grid ytics
+            {string.Join('\n', settings)}
+            plot {string.Join(", ", columns)}
+            """);
     }
 }
