@@ -1,5 +1,6 @@
 using RapidTriage.Gateway.Api;
 using RapidTriage.Gateway.BrowserTools;
+using RapidTriage.Gateway.Connections;
 using RapidTriage.Gateway.Handshake;
 using RapidTriage.Gateway.Mcp;
 using RapidTriage.Gateway.Operations;
@@ -28,6 +29,7 @@ public static class RelayApp
         var app = builder.Build();
         app.UseForwardedClients();
         app.UseLoopbackHostFilter();
+        app.UseSocketLiveness();
         app.UseWebSockets();
         app.UseRateLimiter();
         app.MapRelay();

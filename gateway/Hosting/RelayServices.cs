@@ -26,13 +26,9 @@ internal static class RelayServices
         // Problem responses carry text for a person: "it's" and quotes as they are, not \u0027 and \u0022.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = relay.Limits.HandshakeTimeout);
-        builder.Services.AddWebSockets(o =>
-        {
-            o.KeepAliveInterval = relay.HeartbeatInterval;
-
-            // Silent for two heartbeat intervals (ping sent, no pong within one more): closed.
-            o.KeepAliveTimeout = relay.HeartbeatInterval;
-        });
+        // Pings and the close of a silent socket are SocketLiveness's (one sweep for all sockets), not a timer per socket.
+        builder.Services.AddWebSockets(o => o.KeepAliveInterval = TimeSpan.Zero);
+        builder.Services.AddSingleton<SocketLiveness>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<OriginPolicy>();
