@@ -120,4 +120,5 @@ internal sealed record IdleResult(
     int ClosedByServer,
     double? LoadAverage,
     double? SettleCpuPercent = null,
-    double? JitMillisecondsInWindow = null);
+    double? JitMillisecondsInWindow = null,
+    double? CpuPercentWithCounters = null);

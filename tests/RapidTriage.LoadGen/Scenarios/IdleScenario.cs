@@ -5,8 +5,9 @@ namespace RapidTriage.LoadGen.Scenarios;
 /// <summary>
 /// Idle sessions: many sessions of two connections each (a producer on the first gateway, a consumer on the second),
 /// connected and then left alone. After a settle time (at least <see cref="SuiteSettings.IdleSettle"/>, then until
-/// the processes stop compiling code), a steady window measures what existing costs: CPU of every process as a
-/// percentage of one core, and storage operations per second. The CPU of the settle is reported beside it. Memory: after a full GC with the sessions
+/// the processes stop compiling code), two steady windows measure what existing costs: CPU of every process as a
+/// percentage of one core, first with the runtime-counter sessions attached (for the code compiled meanwhile), then
+/// without them (the figure reported, with storage operations per second). The CPU of the settle is reported beside it. Memory: after a full GC with the sessions
 /// open minus before they connected, the silos' per session and the gateways' per connection.
 /// Runs against targets that speak the relay protocol and name their processes' roles.
 /// </summary>
@@ -57,20 +58,32 @@ internal static class IdleScenario
         var gateways = target.PidsOf(Target.GatewayRole);
         var silos = target.PidsOf(Target.SiloRole);
         var load = ProcessProbe.LoadAverage();
+
+        // First window: with the counter sessions attached, for the code compiled in it.
+        var observedCpu = ProcessProbe.CpuSeconds(target.Pids);
+        var jitBefore = JitMilliseconds(each);
+        var observedStarted = Stopwatch.GetTimestamp();
+        await Task.Delay(settings.IdleWindow, cancellationToken);
+        var jitInWindow = JitMilliseconds(each) - jitBefore;
+        var observedUsed = ProcessProbe.CpuSeconds(target.Pids) - observedCpu;
+        var observedSeconds = Stopwatch.GetElapsedTime(observedStarted).TotalSeconds;
+
+        // Second window, the one reported: CPU from /proc only, the processes running nothing of the generator's.
+        await probes.PauseAsync(target);
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
         var storageBefore = await StorageProbe.SnapshotAsync(target, cancellationToken);
         var all = ProcessProbe.CpuSeconds(target.Pids);
         var gatewayCpu = ProcessProbe.CpuSeconds(gateways);
         var siloCpu = ProcessProbe.CpuSeconds(silos);
-        var jitBefore = JitMilliseconds(each);
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(settings.IdleWindow, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var jitInWindow = JitMilliseconds(each) - jitBefore;
         var allUsed = ProcessProbe.CpuSeconds(target.Pids) - all;
         var gatewayUsed = ProcessProbe.CpuSeconds(gateways) - gatewayCpu;
         var siloUsed = ProcessProbe.CpuSeconds(silos) - siloCpu;
         var storageAfter = await StorageProbe.SnapshotAsync(target, cancellationToken);
         var closed = group.ClosedByServer;
+        probes.Resume(target);
 
         var after = await MemoryAsync(target, probes);
         var connections = group.Connected;
@@ -86,8 +99,10 @@ internal static class IdleScenario
             closed,
             load,
             Percent(settleUsed, settleSeconds),
-            jitInWindow is { } jit ? Math.Round(jit) : null);
-        Console.WriteLine($"idle {target.Name}: cpu {result.CpuPercent}% of a core (gateways {result.GatewayCpuPercent}%, silos {result.SiloCpuPercent}%), " +
+            jitInWindow is { } jit ? Math.Round(jit) : null,
+            Percent(observedUsed, observedSeconds));
+        Console.WriteLine($"idle {target.Name}: cpu {result.CpuPercent}% of a core (gateways {result.GatewayCpuPercent}%, silos {result.SiloCpuPercent}%; " +
+            $"{result.CpuPercentWithCounters}% with the counter sessions attached), " +
             $"storage {result.Storage?.OpsPerSecond} ops/s ({result.Storage?.WritesPerSecond} writes/s), silo heap/session {result.SiloHeapBytesPerSession} B, " +
             $"gateway rss/connection {result.GatewayRssBytesPerConnection} B, closed {closed}");
         if (settings.Hold > TimeSpan.Zero)
