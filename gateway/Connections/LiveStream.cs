@@ -50,11 +50,7 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
         }
 
         Volatile.Write(ref _pingPending, 0);
-        var write = ReleaseAfter(WritePingLocked());
-        if (!write.IsCompletedSuccessfully)
-        {
-            _ = ObserveAsync(write);
-        }
+        _ = ObserveAsync(ReleaseAfter(WritePingLocked()));
     }
 
     public override bool CanRead => true;
@@ -76,11 +72,13 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
             return inner.ReadAsync(buffer, cancellationToken);
         }
 
+        // A transport's ValueTask may be backed by a pooled source: its result is taken exactly once, here.
         var read = inner.ReadAsync(buffer, cancellationToken);
         if (read.IsCompletedSuccessfully)
         {
-            Arrived(read.Result);
-            return read;
+            var bytes = read.Result;
+            Arrived(bytes);
+            return new ValueTask<int>(bytes);
         }
 
         return ReadPendingAsync(read);
@@ -218,6 +216,8 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
             return ReleaseAfterPendingAsync(write);
         }
 
+        // Completed: its result is still taken, which lets a pooled source behind it be reused.
+        write.GetAwaiter().GetResult();
         if (Volatile.Read(ref _pingPending) != 0 && Interlocked.Exchange(ref _pingPending, 0) != 0)
         {
             return ReleaseAfter(WritePingLocked());

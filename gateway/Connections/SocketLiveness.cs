@@ -31,7 +31,7 @@ internal sealed partial class SocketLiveness : IDisposable
         _logger = logger;
         var interval = options.Value.HeartbeatInterval;
         _intervalMs = (long)interval.TotalMilliseconds;
-        var period = interval / 4;
+        var period = TimeSpan.FromTicks(Math.Max(interval.Ticks / 4, TimeSpan.TicksPerMillisecond));
         _timer = time.CreateTimer(static state => ((SocketLiveness)state!).Sweep(), this, period, period);
     }
 
