@@ -21,6 +21,9 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
     private int _pinged;
     private int _pingPending;
 
+    /// <summary>Milliseconds of quiet, past the heartbeat interval, before this stream is pinged: its share of the spread.</summary>
+    internal long PingDelay { get; init; }
+
     /// <summary>Where the owner keeps this stream; -1 once it is no longer watched.</summary>
     internal int Slot { get; set; } = -1;
 

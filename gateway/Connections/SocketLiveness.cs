@@ -10,8 +10,8 @@ namespace RapidTriage.Gateway.Connections;
 /// frame, or the pong a client's WebSocket sends by itself.
 /// </summary>
 /// <remarks>
-/// One sweep over all of the gateway's sockets every quarter interval does what the runtime's per-socket
-/// keep-alive does with a timer per socket firing every quarter interval. With 2,000 idle sockets per gateway
+/// One sweep over all of the gateway's sockets (every second, or every quarter interval when that is shorter) does
+/// what the runtime's per-socket keep-alive does with a timer per socket firing every quarter interval. With 2,000 idle sockets per gateway
 /// those timers were 270 wake-ups a second, most of an idle gateway's CPU (docs/perf-results/notes.md); a
 /// quiet socket now costs one ping and its pong per interval. Every WebSocket the gateway accepts is watched:
 /// <see cref="SocketLivenessExtensions.UseSocketLiveness"/> wraps the transport before the WebSocket middleware sees it.
@@ -24,6 +24,8 @@ internal sealed partial class SocketLiveness : IDisposable
     private readonly ILogger<SocketLiveness> _logger;
     private readonly ITimer _timer;
     private readonly long _intervalMs;
+    private readonly long _spreadMs;
+    private long _watched;
     private int _sweeping;
 
     public SocketLiveness(IOptions<RelayOptions> options, TimeProvider time, ILogger<SocketLiveness> logger)
@@ -31,7 +33,11 @@ internal sealed partial class SocketLiveness : IDisposable
         _logger = logger;
         var interval = options.Value.HeartbeatInterval;
         _intervalMs = (long)interval.TotalMilliseconds;
-        var period = TimeSpan.FromTicks(Math.Max(interval.Ticks / 4, TimeSpan.TicksPerMillisecond));
+
+        // Sockets that went quiet together (opened together, say) are pinged over a quarter interval, not at once: a
+        // burst of pings and pongs is a latency spike for the traffic beside it.
+        _spreadMs = _intervalMs / 4;
+        var period = TimeSpan.FromTicks(Math.Clamp(interval.Ticks / 4, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond));
         _timer = time.CreateTimer(static state => ((SocketLiveness)state!).Sweep(), this, period, period);
     }
 
@@ -50,7 +56,9 @@ internal sealed partial class SocketLiveness : IDisposable
     /// <summary>Wraps an upgraded connection's transport and watches it until it is disposed.</summary>
     public Stream Watch(Stream transport, HttpContext context)
     {
-        var stream = new LiveStream(transport, context.Abort) { Disposed = Forget };
+        // Golden-ratio steps spread consecutive sockets evenly over the spread, however many there are.
+        var spread = _spreadMs == 0 ? 0 : (long)((Interlocked.Increment(ref _watched) * 0.6180339887498949 % 1.0) * _spreadMs);
+        var stream = new LiveStream(transport, context.Abort) { Disposed = Forget, PingDelay = spread };
         lock (_gate)
         {
             stream.Slot = _streams.Count;
@@ -64,7 +72,7 @@ internal sealed partial class SocketLiveness : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
-    /// <summary>One pass: pings what has been quiet for an interval, aborts what has been silent for two.</summary>
+    /// <summary>One pass: pings what has been quiet for an interval (and its share of the spread), aborts what has been silent for two.</summary>
     internal void Sweep()
     {
         if (Interlocked.Exchange(ref _sweeping, 1) != 0)
@@ -80,7 +88,7 @@ internal sealed partial class SocketLiveness : IDisposable
                 foreach (var stream in _streams)
                 {
                     var quiet = now - stream.LastInbound;
-                    if (quiet >= _intervalMs && (quiet >= 2 * _intervalMs || !stream.Pinged))
+                    if (quiet >= 2 * _intervalMs || (quiet >= _intervalMs + stream.PingDelay && !stream.Pinged))
                     {
                         _due.Add(stream);
                     }
@@ -91,7 +99,7 @@ internal sealed partial class SocketLiveness : IDisposable
             foreach (var stream in _due)
             {
                 var quiet = now - stream.LastInbound;
-                if (stream.Slot < 0 || quiet < _intervalMs)
+                if (stream.Slot < 0 || quiet < _intervalMs + stream.PingDelay)
                 {
                     continue;
                 }

@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using RapidTriage.Gateway.Connections;
 using RapidTriage.Testing;
 
@@ -58,8 +59,70 @@ public sealed class LiveStreamTests
         Assert.True(stream.LastInbound > opened);
     }
 
+    [Fact(Timeout = TestTimeouts.Short)]
+    public async Task CompletedReadsAndWrites_HaveTheirResultTakenExactlyOnce()
+    {
+        // Kestrel's streams may answer with ValueTasks over pooled sources, which allow one GetResult per operation.
+        var transport = new PooledStream();
+        await using var stream = new LiveStream(transport, () => { });
+
+        Assert.Equal(4, await stream.ReadAsync(new byte[4]));
+        Assert.Equal(1, transport.Source.Taken);
+
+        await stream.WriteAsync(new byte[] { 0x81, 0x00 });
+        Assert.Equal(2, transport.Source.Taken);
+
+        stream.Ping();
+        Assert.Equal(3, transport.Source.Taken);
+    }
+
+    /// <summary>Answers every read and write with an already completed ValueTask over one reusable source.</summary>
+    private sealed class PooledStream : GatedStream
+    {
+        public OnceSource Source { get; } = new();
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            new(Source, Source.Complete(buffer.Length));
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            new(Source, Source.Complete(0));
+    }
+
+    /// <summary>A source that, like a pooled one, must be read once per operation before it is used again.</summary>
+    private sealed class OnceSource : IValueTaskSource<int>, IValueTaskSource
+    {
+        private ManualResetValueTaskSourceCore<int> _core;
+        private bool _taken = true;
+
+        public int Taken { get; private set; }
+
+        public short Complete(int result)
+        {
+            Assert.True(_taken, "the previous operation's result was never taken");
+            _taken = false;
+            _core.Reset();
+            _core.SetResult(result);
+            return _core.Version;
+        }
+
+        public int GetResult(short token)
+        {
+            Assert.False(_taken, "an operation's result was taken twice");
+            _taken = true;
+            Taken++;
+            return _core.GetResult(token);
+        }
+
+        void IValueTaskSource.GetResult(short token) => GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+    }
+
     /// <summary>A transport whose writes complete only once <see cref="Open"/> is called; it records each write whole.</summary>
-    private sealed class GatedStream : Stream
+    private class GatedStream : Stream
     {
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

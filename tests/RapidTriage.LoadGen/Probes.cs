@@ -39,8 +39,8 @@ internal sealed class Probes : IAsyncDisposable
     public IReadOnlyList<CounterProbe?> Each(Target target) => _probes.GetValueOrDefault(target.Name) ?? [];
 
     /// <summary>
-    /// Stops the counter sessions of the target's processes: a session streaming counters every second costs each
-    /// process about a quarter of a percent of a core, which an idle window would count as the relay's.
+    /// Stops the counter sessions of the target's processes, so that an idle window counts none of the work of
+    /// streaming counters every second as the relay's.
     /// </summary>
     public async Task PauseAsync(Target target)
     {

@@ -113,8 +113,8 @@ internal static partial class ReportWriter
         Line(md, "20 ms in 30 s; at least 20 s, at most 5 minutes): freshly started processes recompile the code their timers run for");
         Line(md, "minutes, a start-up cost shown as \"CPU while settling\". Then two steady windows measure CPU (user+system time of each");
         Line(md, "process over the window; 100 % = one core): the first with the generator's runtime-counter sessions attached (they");
-        Line(md, "give the code compiled in it, and cost each process about a quarter of a percent of a core), the second, reported per");
-        Line(md, "role and with the storage operations the silos send, without them. Memory: after a full GC with the");
+        Line(md, "give the code compiled in it), the second, reported per role and with the storage operations the silos send, without");
+        Line(md, "them, so that none of the counters' cost is counted as the relay's. Memory: after a full GC with the");
         Line(md, "sessions open minus before they connected, summed over the two silos per session and over the two gateways per connection.");
         Line(md);
         Line(md, "| sessions | connected | connect time | settle | CPU while settling | window | CPU, all (% of a core) | with counters attached | compiling in that window | gateways | silos | storage ops/s | storage writes/s | silo heap/session | silo RSS/session | gateway heap/conn | gateway RSS/conn | closed | load average |");

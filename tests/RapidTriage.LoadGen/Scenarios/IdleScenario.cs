@@ -68,7 +68,7 @@ internal static class IdleScenario
         var observedUsed = ProcessProbe.CpuSeconds(target.Pids) - observedCpu;
         var observedSeconds = Stopwatch.GetElapsedTime(observedStarted).TotalSeconds;
 
-        // Second window, the one reported: CPU from /proc only, the processes running nothing of the generator's.
+        // Second window, the one reported: CPU from /proc only, with no counter session running in the processes.
         await probes.PauseAsync(target);
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
         var storageBefore = await StorageProbe.SnapshotAsync(target, cancellationToken);
