@@ -99,23 +99,7 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!_writing.Wait(0, CancellationToken.None))
-        {
-            return WriteWaitingAsync(buffer, cancellationToken);
-        }
-
-        ValueTask write;
-        try
-        {
-            write = inner.WriteAsync(buffer, cancellationToken);
-        }
-        catch
-        {
-            _writing.Release();
-            throw;
-        }
-
-        return ReleaseAfter(write);
+        return _writing.Wait(0, CancellationToken.None) ? WriteLocked(buffer, cancellationToken) : WriteWaitingAsync(buffer, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -197,6 +181,12 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
     private async ValueTask WriteWaitingAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteLocked(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes with the write lock held, and releases it once the write is done.</summary>
+    private ValueTask WriteLocked(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
         ValueTask write;
         try
         {
@@ -208,7 +198,7 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
             throw;
         }
 
-        await ReleaseAfter(write).ConfigureAwait(false);
+        return ReleaseAfter(write);
     }
 
     /// <summary>Releases the write lock once <paramref name="write"/> is done, writing a ping asked for meanwhile first.</summary>
