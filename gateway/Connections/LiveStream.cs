@@ -131,7 +131,18 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
         }
     }
 
-    public override void Flush() => inner.Flush();
+    public override void Flush()
+    {
+        _writing.Wait();
+        try
+        {
+            inner.Flush();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -148,14 +159,7 @@ internal sealed class LiveStream(Stream inner, Action abort) : Stream
         base.Dispose(disposing);
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        Disposed?.Invoke(this);
-        await inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Told once or more when the stream is disposed.</summary>
+    /// <summary>Told when the stream is disposed (<see cref="Stream.DisposeAsync"/> comes here too), once or more.</summary>
     internal Action<LiveStream>? Disposed { get; set; }
 
     private void Arrived(int bytes)

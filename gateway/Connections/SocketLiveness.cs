@@ -41,18 +41,6 @@ internal sealed partial class SocketLiveness : IDisposable
         _timer = time.CreateTimer(static state => ((SocketLiveness)state!).Sweep(), this, period, period);
     }
 
-    /// <summary>How many sockets are watched.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _streams.Count;
-            }
-        }
-    }
-
     /// <summary>Wraps an upgraded connection's transport and watches it until it is disposed.</summary>
     public Stream Watch(Stream transport, HttpContext context)
     {
@@ -73,7 +61,7 @@ internal sealed partial class SocketLiveness : IDisposable
     public void Dispose() => _timer.Dispose();
 
     /// <summary>One pass: pings what has been quiet for an interval (and its share of the spread), aborts what has been silent for two.</summary>
-    internal void Sweep()
+    private void Sweep()
     {
         if (Interlocked.Exchange(ref _sweeping, 1) != 0)
         {
@@ -87,32 +75,27 @@ internal sealed partial class SocketLiveness : IDisposable
             {
                 foreach (var stream in _streams)
                 {
-                    var quiet = now - stream.LastInbound;
-                    if (quiet >= 2 * _intervalMs || (quiet >= _intervalMs + stream.PingDelay && !stream.Pinged))
+                    if (StepFor(stream, now) != Step.None)
                     {
                         _due.Add(stream);
                     }
                 }
             }
 
-            // Outside the lock: a ping may wait for a write in progress, an abort runs the transport's callbacks.
+            // Outside the lock: a ping may wait for a write in progress, an abort runs the transport's callbacks. Asked
+            // again, because bytes may have arrived (or the socket closed) since the pass above.
             foreach (var stream in _due)
             {
-                var quiet = now - stream.LastInbound;
-                if (stream.Slot < 0 || quiet < _intervalMs + stream.PingDelay)
+                switch (stream.Slot < 0 ? Step.None : StepFor(stream, now))
                 {
-                    continue;
-                }
-
-                if (quiet >= 2 * _intervalMs)
-                {
-                    LogSilent(quiet);
-                    Forget(stream);
-                    stream.Abort();
-                }
-                else if (!stream.Pinged)
-                {
-                    stream.Ping();
+                    case Step.Abort:
+                        LogSilent(now - stream.LastInbound);
+                        Forget(stream);
+                        stream.Abort();
+                        break;
+                    case Step.Ping:
+                        stream.Ping();
+                        break;
                 }
             }
         }
@@ -121,6 +104,18 @@ internal sealed partial class SocketLiveness : IDisposable
             _due.Clear();
             Volatile.Write(ref _sweeping, 0);
         }
+    }
+
+    /// <summary>Silent for two intervals: abort; quiet for one (and its share of the spread) and not yet pinged: ping.</summary>
+    private Step StepFor(LiveStream stream, long now)
+    {
+        var quiet = now - stream.LastInbound;
+        if (quiet >= 2 * _intervalMs)
+        {
+            return Step.Abort;
+        }
+
+        return quiet >= _intervalMs + stream.PingDelay && !stream.Pinged ? Step.Ping : Step.None;
     }
 
     private void Forget(LiveStream stream)
@@ -140,6 +135,13 @@ internal sealed partial class SocketLiveness : IDisposable
             _streams.RemoveAt(_streams.Count - 1);
             stream.Slot = -1;
         }
+    }
+
+    private enum Step
+    {
+        None,
+        Ping,
+        Abort,
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Aborting a WebSocket silent for {QuietMs} ms (two heartbeat intervals)")]
