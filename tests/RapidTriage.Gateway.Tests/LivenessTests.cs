@@ -23,9 +23,11 @@ public sealed class LivenessTests
             server.WebSocketUri($"/mcp-ws?sessionId={session}"), new { clientType = "listener" }, NoClientKeepAlive);
 
         // The silent peer reads nothing after its ack: the relay's pings reach its socket buffer and stay unanswered,
-        // as with a peer whose network went away without a FIN.
-        await using var silent = await TestClient.ConnectAsync(server.WebSocketUri($"/extension-ws?sessionId={session}"), NoClientKeepAlive);
+        // as with a peer whose network went away without a FIN. Its last bytes are its upgrade request, so its silence
+        // is timed from before the handshake: the ack that ends ConnectAsync comes after the session join, which takes
+        // longer on a loaded machine.
         var silentSince = Stopwatch.StartNew();
+        await using var silent = await TestClient.ConnectAsync(server.WebSocketUri($"/extension-ws?sessionId={session}"), NoClientKeepAlive);
         await listener.ReceiveWhereAsync(f => f["type"]?.GetValue<string>() == "member-joined"
             && f["data"]!["connectionId"]!.GetValue<string>() == silent.ConnectionId);
 
