@@ -62,7 +62,7 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
         var snapshot = await WaitForAsync<SessionState>(Snapshot, id, s => s.ClearedThroughSeq == 1);
         Assert.Empty(snapshot.Events);
         Assert.Equal(1, snapshot.FirstSegment);
-        Assert.Null(await ReadAsync<HistorySegment>(SegmentName(0), id));
+        await fixture.WaitForDeletedAsync<HistorySegment>(SegmentName(0), id); // deleted after the snapshot lands
     }
 
     [Fact(Timeout = TestTimeouts.Short)]
@@ -114,7 +114,7 @@ public sealed class HistoryPersistenceTests(ClusterFixture fixture)
         Assert.Equal(join.Epoch, snapshot.Epoch);
         foreach (var old in new[] { 7, 8, 9 })
         {
-            Assert.Null(await ReadAsync<HistorySegment>(SegmentName(old), id));
+            await fixture.WaitForDeletedAsync<HistorySegment>(SegmentName(old), id); // deleted after the snapshot lands
         }
     }
 
