@@ -19,9 +19,12 @@ public sealed class NodeClientTests(ClientsFixture fixture)
             new { clientType = "chrome-extension", capabilities = new[] { "console-capture", "network-capture", "screenshot-capture" } });
         var answering = AnswerOneScreenshotAsync(extension);
 
+        // The driver's screenshot timer starts when it begins connecting, not when the socket opens, and the client
+        // drops a request sent before that (its send checks readyState). 300 ms was too little on a loaded CI machine
+        // (the request was never sent); 1.5 s leaves the connect that margin and the answer 2.5 s.
         await using var node = ChildProcess.Start("node",
             [Path.Combine(fixture.Clients.NodeFolder, "mcp-client.js"), fixture.Server.WebSocketUri($"/mcp-ws?sessionId={session}").AbsoluteUri,
-             "--seconds", "2", "--screenshot-after", "300"],
+             "--seconds", "4", "--screenshot-after", "1500"],
             fixture.Clients.NodeFolder,
             "Install Node.js 18 or later and put `node` on PATH.");
         var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(20), timeout.Token);
