@@ -17,17 +17,16 @@ internal static class LoopbackHostFilter
             return app;
         }
 
-        return app.Use(async (context, next) =>
-        {
-            if (!OriginPolicy.IsLoopbackHost(context.Request.Host.Value ?? ""))
-            {
-                context.RequestServices.GetRequiredService<Api.RefusalLog>().Refused(context, StatusCodes.Status403Forbidden, "not a loopback Host name");
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsync("Forbidden: local mode answers only loopback Host names.\n", context.RequestAborted);
-                return;
-            }
+        // Not an async lambda: a WebSocket's request lasts as long as its socket, and an awaiting middleware would
+        // hold a state machine per connection for all that time (112 bytes each, seen in a heap of 10,000 idle ones).
+        return app.Use(static (context, next) =>
+            OriginPolicy.IsLoopbackHost(context.Request.Host.Value ?? "") ? next(context) : RefuseAsync(context));
+    }
 
-            await next(context);
-        });
+    private static Task RefuseAsync(HttpContext context)
+    {
+        context.RequestServices.GetRequiredService<Api.RefusalLog>().Refused(context, StatusCodes.Status403Forbidden, "not a loopback Host name");
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return context.Response.WriteAsync("Forbidden: local mode answers only loopback Host names.\n", context.RequestAborted);
     }
 }

@@ -10,5 +10,6 @@ var root = new RootCommand("RapidTriage load generator: real WebSockets against 
     ProfileCommand.Create(),
     TraceStacksCommand.Create(),
     CpuStacksCommand.Create(),
+    HeapDiffCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
