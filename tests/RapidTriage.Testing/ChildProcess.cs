@@ -9,11 +9,13 @@ namespace RapidTriage.Testing;
 /// <summary>
 /// A child process under test (a silo, a gateway, Azurite, a script, a client program) with its output captured
 /// (and copied to a log file when asked): every wait has a deadline, it can be killed (SIGKILL) or stopped with a
-/// signal on demand, and a process that outlives its test is killed with its whole tree.
+/// signal on demand, and a process that outlives its test is killed with its whole tree. One still running when the
+/// test process exits (a fixture that failed part-way through starting its cluster is never disposed) is killed then.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+    private static readonly ConcurrentDictionary<ChildProcess, byte> Running = new();
     private readonly Process _process;
     private readonly string _commandLine;
     private readonly StringBuilder _stdout = new();
@@ -111,8 +113,24 @@ public sealed class ChildProcess : IAsyncDisposable
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        Running[child] = 0;
         return child;
     }
+
+    static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var child in Running.Keys)
+        {
+            try
+            {
+                child.Kill();
+            }
+            catch (Win32Exception)
+            {
+                // Not ours to kill any more; the test process is exiting either way.
+            }
+        }
+    };
 
     /// <summary>
     /// Runs a command to its end and returns it, exited, for its code and output; past <paramref name="timeout"/>
@@ -245,6 +263,7 @@ public sealed class ChildProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
+        Running.TryRemove(this, out _);
         _process.Dispose();
         if (_log is not null)
         {
