@@ -109,6 +109,18 @@ public sealed class SessionCostTests(ScaleFixture fixture)
         var aliveRef = fixture.Grains.CreateObjectReference<ISessionObserver>(alive);
         var dyingRef = fixture.Grains.CreateObjectReference<ISessionObserver>(new RecordingObserver());
         await registry.Beat(dying);
+
+        // The session's idle timeout here (2 s) is shorter than this test, and nothing else calls it for seconds at a
+        // time: a collected session comes back with an empty roster. Reads keep it active and renew nobody.
+        using var stop = new CancellationTokenSource();
+        var keepActive = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await session.GetRoster();
+                await Task.Delay(250, CancellationToken.None);
+            }
+        });
         await session.Join(Member("a", ConnectionRole.Mcp, "gw-never-beats"), aliveRef);
         await session.Join(Member("b", ConnectionRole.Extension, dying), dyingRef);
         await session.Join(Member("c", ConnectionRole.Tunnel, dying), dyingRef);
@@ -133,6 +145,8 @@ public sealed class SessionCostTests(ScaleFixture fixture)
         Assert.Equal(["a"], (await session.GetRoster()).Select(m => m.ConnectionId));
         Assert.Equal(0, fixture.SiloServices.GetRequiredService<GatewayPresence>().LinkedSessions(dying));
         Assert.Equal(1, fixture.SiloServices.GetRequiredService<GatewayPresence>().LinkedSessions("gw-never-beats"));
+        await stop.CancelAsync();
+        await keepActive;
     }
 
     [Fact(Timeout = TestTimeouts.Long)]
