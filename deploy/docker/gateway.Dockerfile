@@ -21,6 +21,11 @@ RUN dotnet publish gateway/RapidTriage.Gateway.csproj -c Release -o /app --no-re
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# Workstation GC: what a one-vCPU replica (deploy/azure) runs anyway, since the runtime falls back to it on one
+# processor; set here so that a larger replica keeps it. Server GC, the web SDK's default, held 41-46 KiB resident per
+# idle connection on two cores for 16 KiB of heap, workstation GC 23-28 KiB at the same CPU per message
+# (docs/performance.md). Local mode keeps server GC: its embedded Orleans silo warns at start-up without it.
+ENV DOTNET_gcServer=0
 ENV ASPNETCORE_HTTP_PORTS="" \
     Relay__Mode=Hosted \
     Relay__Silo__Mode=External \

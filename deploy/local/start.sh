@@ -154,8 +154,9 @@ for i in 0 1; do
   wait_for "silo$((i + 1))" "grep -q 'Silo ready' '$run/silo$((i + 1)).log' && owns_ports \$pid ${silo_ports[$i]} ${silo_gateway_ports[$i]}"
 done
 
+# Workstation GC, as a one-vCPU gateway replica runs (deploy/docker/gateway.Dockerfile says why).
 for i in 0 1; do
-  Relay__Auth__SigningKey="$signing_key" launch "gateway$((i + 1))" "$(dirname "$gateway_dll")" dotnet "$gateway_dll" "${common[@]}" \
+  DOTNET_gcServer="${DOTNET_gcServer:-0}" Relay__Auth__SigningKey="$signing_key" launch "gateway$((i + 1))" "$(dirname "$gateway_dll")" dotnet "$gateway_dll" "${common[@]}" \
     "--Relay:Silo:Mode=External" "--Relay:Urls=http://127.0.0.1:${gateway_ports[$i]}"
 done
 for i in 0 1; do
