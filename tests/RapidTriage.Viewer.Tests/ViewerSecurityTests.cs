@@ -39,18 +39,24 @@ public sealed class ViewerSecurityTests(ViewerFixture fixture)
         // Every row and every detail pane shows the markup as characters.
         await Assertions.Expect(viewer.Page.Locator("#roster")).ToContainTextAsync(ImgPayload);
         var detail = viewer.Page.Locator("#detail");
+        // After each tab click, the list is awaited until it shows that tab's rows: it renders after the click, and a
+        // row filter run before then matched the rows of the tab before (four at once, and the click failed).
         await viewer.Page.Locator("[data-tab=console]").ClickAsync();
+        await Assertions.Expect(viewer.Rows).ToHaveCountAsync(2);
         await viewer.Rows.Filter(new() { HasText = ImgPayload }).ClickAsync();
         await Assertions.Expect(detail).ToContainTextAsync(ScriptPayload);
         await viewer.Page.Locator("[data-tab=network]").ClickAsync();
+        await Assertions.Expect(viewer.Rows).ToHaveCountAsync(1);
         await viewer.Rows.Filter(new() { HasText = JavascriptUrl }).ClickAsync();
         await Assertions.Expect(detail).ToContainTextAsync(ScriptPayload);
         await viewer.Page.Locator("[data-tab=navigation]").ClickAsync();
         await Assertions.Expect(viewer.Rows.Filter(new() { HasText = JavascriptUrl + "  —  " + ScriptPayload })).ToHaveCountAsync(1);
         await viewer.Page.Locator("[data-tab=elements]").ClickAsync();
+        await Assertions.Expect(viewer.Rows).ToHaveCountAsync(1);
         await viewer.Rows.Filter(new() { HasText = ImgPayload }).ClickAsync();
         await Assertions.Expect(detail).ToContainTextAsync(ImgPayload + ScriptPayload);
         await viewer.Page.Locator("[data-tab=all]").ClickAsync();
+        await Assertions.Expect(viewer.Rows).ToHaveCountAsync(6);
         await viewer.Rows.Filter(new() { HasText = "big-aaaa" }).ClickAsync();
         await detail.Locator("button", new() { HasText = "Show all" }).ClickAsync();
         Assert.Equal(huge.Length, await detail.Locator("pre").First.EvaluateAsync<int>("pre => pre.textContent.length"));
