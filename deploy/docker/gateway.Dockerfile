@@ -23,7 +23,7 @@ WORKDIR /app
 COPY --from=build /app ./
 # Workstation GC: what a one-vCPU replica (deploy/azure) runs anyway, since the runtime falls back to it on one
 # processor; set here so that a larger replica keeps it. Server GC, the web SDK's default, held 41-46 KiB resident per
-# idle connection on two cores for 16 KiB of heap, workstation GC 23-28 KiB at the same CPU per message
+# idle connection on two cores for 16 KiB of heap, workstation GC 23-28 KiB at about the same CPU per message
 # (docs/performance.md). Local mode keeps server GC: its embedded Orleans silo warns at start-up without it.
 ENV DOTNET_gcServer=0
 ENV ASPNETCORE_HTTP_PORTS="" \
