@@ -239,7 +239,7 @@ public sealed class ChildProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // The kernel's view before the kill: run state, thread count, and the signal masks (pending, blocked,
-            // caught), which say whether the signal was delivered and a handler was installed.
+            // ignored, caught), which say whether the signal was delivered and a handler was installed.
             var state = ProcessState();
             Kill();
             throw new TimeoutException($"{Name} did not stop within {timeout} of SIG{signal}.\n{state}\n{Tail()}");
@@ -250,7 +250,7 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         try
         {
-            var fields = new[] { "State:", "Threads:", "SigQ:", "SigPnd:", "ShdPnd:", "SigBlk:", "SigCgt:" };
+            var fields = new[] { "State:", "Threads:", "SigQ:", "SigPnd:", "ShdPnd:", "SigBlk:", "SigIgn:", "SigCgt:" };
             var lines = File.ReadLines($"/proc/{_process.Id}/status").Where(line => fields.Any(field => line.StartsWith(field, StringComparison.Ordinal)));
             return "--- /proc status before the kill ---\n" + string.Join('\n', lines);
         }

@@ -248,7 +248,9 @@ public sealed class LocalCluster : IAsyncDisposable
             file = $"{name}-{n}";
         }
 
-        var process = ChildProcess.Start("dotnet", [dll, .. QuietLogs, .. settings], Path.GetDirectoryName(dll)!,
+        // SIGINT at its default: a test run started in the background by a shell without job control inherits it
+        // ignored, and the runtime then never sees Ctrl+C (ShutdownTests failed so). env execs, so the pid is dotnet's.
+        var process = ChildProcess.Start("env", ["--default-signal=INT", "dotnet", dll, .. QuietLogs, .. settings], Path.GetDirectoryName(dll)!,
             "Install the .NET SDK.", logFile: Path.Combine(LogDirectory, file + ".log"));
         _all.Add(process);
         return new ClusterNode(process, httpPort, StartTimeout);
