@@ -112,15 +112,7 @@ public sealed class SessionCostTests(ScaleFixture fixture)
 
         // The session's idle timeout here (2 s) is shorter than this test, and nothing else calls it for seconds at a
         // time: a collected session comes back with an empty roster. Reads keep it active and renew nobody.
-        using var stop = new CancellationTokenSource();
-        var keepActive = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await session.GetRoster();
-                await Task.Delay(250, CancellationToken.None);
-            }
-        });
+        await using var keepActive = TestSessions.KeepActive(session, TimeSpan.FromMilliseconds(250));
         await session.Join(Member("a", ConnectionRole.Mcp, "gw-never-beats"), aliveRef);
         await session.Join(Member("b", ConnectionRole.Extension, dying), dyingRef);
         await session.Join(Member("c", ConnectionRole.Tunnel, dying), dyingRef);
@@ -135,7 +127,7 @@ public sealed class SessionCostTests(ScaleFixture fixture)
 
         Assert.Equal(3, (await session.GetRoster()).Length);
 
-        // Silent: the silo tells the session (observer expiry is 180 s, and the session is not called meanwhile).
+        // Silent: the silo tells the session (observer expiry is 180 s, and only the reads above call it meanwhile).
         clock.Restart();
         var left = await alive.WaitAsync(o => o.FramesFor("a").Count(f => f["type"]!.GetValue<string>() == "member-left") == 2, TimeSpan.FromSeconds(10));
         Assert.True(left, "the gone gateway's members never left");
@@ -145,8 +137,6 @@ public sealed class SessionCostTests(ScaleFixture fixture)
         Assert.Equal(["a"], (await session.GetRoster()).Select(m => m.ConnectionId));
         Assert.Equal(0, fixture.SiloServices.GetRequiredService<GatewayPresence>().LinkedSessions(dying));
         Assert.Equal(1, fixture.SiloServices.GetRequiredService<GatewayPresence>().LinkedSessions("gw-never-beats"));
-        await stop.CancelAsync();
-        await keepActive;
     }
 
     [Fact(Timeout = TestTimeouts.Long)]

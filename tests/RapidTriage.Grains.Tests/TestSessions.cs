@@ -82,4 +82,32 @@ internal static class TestSessions
             await Task.Delay(every); // the renewal cadence under test
         }
     }
+
+    /// <summary>
+    /// Reads <paramref name="session"/>'s roster every <paramref name="every"/> until disposed, so that a short idle
+    /// timeout does not collect it while a test waits on something else; a read renews no member.
+    /// </summary>
+    public static IAsyncDisposable KeepActive(ISessionGrain session, TimeSpan every) => new ActiveSession(session, every);
+
+    private sealed class ActiveSession : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public ActiveSession(ISessionGrain session, TimeSpan every) => _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await session.GetRoster();
+                await Task.Delay(every, CancellationToken.None);
+            }
+        });
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
 }
